@@ -1,0 +1,69 @@
+import { SiphookError } from './siphook-error.js';
+
+/** A raw push body: the bytes as received, their text, or already-split parameters. */
+export type FormBody = string | Uint8Array | URLSearchParams;
+
+/** One field of a form body: its values in order, and whether it came as a list (`name[]`). */
+export interface FormField {
+  values: string[];
+  list: boolean;
+}
+
+const utf8 = new TextDecoder('utf-8');
+/** A list field's suffix: `[]` or `[0]`. */
+export const LIST_SUFFIX = /\[\d*\]$/;
+
+/**
+ * Splits an `application/x-www-form-urlencoded` body by the WHATWG rules (`+` is a space,
+ * percent-decoding, UTF-8 with U+FFFD for bad bytes) and groups the values by field name.
+ * `user[]`, `user%5B%5D` and `user[0]` all become the list field `user`.
+ *
+ * @example
+ * decodeForm('user%5B%5D=Alice&user[]=Bob').get('user') // { values: ['Alice', 'Bob'], list: true }
+ */
+export function decodeForm(body: FormBody): Map<string, FormField> {
+  const fields = new Map<string, FormField>();
+  forEachField(toSearchParams(body), (key, value, list) => {
+    const field = fields.get(key);
+    if (field === undefined) fields.set(key, { values: [value], list });
+    else {
+      field.values.push(value);
+      field.list ||= list;
+    }
+  });
+  return fields;
+}
+
+/**
+ * Calls `visit` for each pair of a form body in order, with list suffixes (`[]`, `[0]`) taken off
+ * the name. The allocation-free core of {@link decodeForm}, used on the webhook hot path.
+ */
+export function forEachField(
+  params: URLSearchParams,
+  visit: (name: string, value: string, list: boolean) => void,
+): void {
+  params.forEach((value, key) => {
+    if (key.charCodeAt(key.length - 1) === 93 /* ] */ && LIST_SUFFIX.test(key)) {
+      visit(key.slice(0, key.lastIndexOf('[')), value, true);
+    } else {
+      visit(key, value, false);
+    }
+  });
+}
+
+/** Turns any accepted body into URLSearchParams, decoding bytes as UTF-8. */
+export function toSearchParams(body: FormBody): URLSearchParams {
+  if (typeof body === 'string') return new URLSearchParams(body);
+  if (body instanceof URLSearchParams) return body;
+  if (body instanceof Uint8Array) return new URLSearchParams(utf8.decode(body));
+  throw new SiphookError(
+    'BODY_INVALID',
+    `body: expected a string, Uint8Array or URLSearchParams; received ${describeType(body)}`,
+  );
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return value.constructor?.name ?? 'object';
+  return typeof value;
+}

@@ -1,0 +1,57 @@
+export { decodeEvent } from './decode-event.js';
+export { decodeForm, type FormBody, type FormField } from './decode-form.js';
+export { encodeEvent, type WebhookEventInput } from './encode-event.js';
+export {
+  type AnswerEvent,
+  AnswerEventSchema,
+  type DtmfEvent,
+  DtmfEventSchema,
+  EVENT_FIELDS,
+  EVENT_NAMES,
+  EVENT_SCHEMAS,
+  type EventName,
+  type HangupCause,
+  type HangupEvent,
+  HangupEventSchema,
+  isKnownHangupCause,
+  KNOWN_HANGUP_CAUSES,
+  type KnownHangupCause,
+  type NewCallEvent,
+  NewCallEventSchema,
+  type WebhookEvent,
+  WebhookEventSchema,
+} from './events.js';
+export {
+  type Action,
+  type ActionInput,
+  ActionSchema,
+  type DialAction,
+  DialActionSchema,
+  type DialTarget,
+  DialTargetSchema,
+  E164Schema,
+  type GatherAction,
+  GatherActionSchema,
+  type HangupAction,
+  HangupActionSchema,
+  HttpUrlSchema,
+  isHttpUrl,
+  type PlayAction,
+  PlayActionSchema,
+  parseResponse,
+  type RejectAction,
+  RejectActionSchema,
+  type Response,
+  type ResponseInput,
+  ResponseSchema,
+} from './response.js';
+export {
+  createIssue,
+  describeReceived,
+  type Issue,
+  isSiphookError,
+  SiphookError,
+  type SiphookErrorDetails,
+  summarizeIssues,
+} from './siphook-error.js';
+export { formatPath, fromZodIssues } from './zod-issues.js';

@@ -1,0 +1,64 @@
+import { createRequire } from 'node:module';
+import { Command, CommanderError } from 'commander';
+import { commands } from './commands/index.js';
+import { type CommandContext, ExitCode, type Output } from './context.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/** Streams and a shutdown signal for one CLI run; defaults to the process's own. */
+export interface CliOptions {
+  stdout?: Output;
+  stderr?: Output;
+  signal?: AbortSignal;
+}
+
+/** Builds the `siphook` program with every registered subcommand. */
+export function createProgram(context: CommandContext): Command {
+  const program = new Command('siphook')
+    .description(
+      'Toolkit for the sipgate.io push API: WAV prompts, XML responses, audio hosting, webhook server and simulator.',
+    )
+    .version(version, '-v, --version', 'print the siphook version')
+    .helpOption('-h, --help', 'show help for a command')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => context.stdout.write(text),
+      writeErr: (text) => context.stderr.write(text),
+    });
+  for (const register of commands) register(program, context);
+  return program;
+}
+
+/**
+ * Runs the CLI on `argv` (without the node and script entries) and resolves with the exit status.
+ * Long-running commands resolve once they are listening; the open server keeps the process alive.
+ */
+export async function runCli(argv: string[], options: CliOptions = {}): Promise<ExitCode> {
+  let exitCode: ExitCode = ExitCode.ok;
+  const context: CommandContext = {
+    stdout: options.stdout ?? process.stdout,
+    stderr: options.stderr ?? process.stderr,
+    signal: options.signal ?? new AbortController().signal,
+    setExitCode: (code) => {
+      if (code > exitCode) exitCode = code;
+    },
+  };
+  const program = createProgram(context);
+  if (argv.length === 0) {
+    context.stdout.write(program.helpInformation());
+    return ExitCode.ok;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const done = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
+      return done.includes(error.code) ? ExitCode.ok : ExitCode.usage;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    context.stderr.write(`siphook: ${message}\n`);
+    return ExitCode.usage;
+  }
+  return exitCode;
+}
