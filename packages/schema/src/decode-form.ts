@@ -56,10 +56,12 @@ export function toSearchParams(body: FormBody): URLSearchParams {
   if (typeof body === 'string') return new URLSearchParams(body);
   if (body instanceof URLSearchParams) return body;
   if (body instanceof Uint8Array) return new URLSearchParams(utf8.decode(body));
-  throw new SiphookError(
-    'BODY_INVALID',
-    `body: expected a string, Uint8Array or URLSearchParams; received ${describeType(body)}`,
-  );
+  const expected = 'a string, Uint8Array or URLSearchParams';
+  const received = describeType(body);
+  const message = `body: expected ${expected}; received ${received}`;
+  throw new SiphookError('BODY_INVALID', message, {
+    issues: [{ code: 'FIELD_INVALID', path: 'body', expected, received, message }],
+  });
 }
 
 function describeType(value: unknown): string {

@@ -1,5 +1,6 @@
+import { LIST_SUFFIX } from './decode-form.js';
 import { EVENT_FIELDS, EVENT_SCHEMAS, type WebhookEvent, WebhookEventSchema } from './events.js';
-import { type Issue, SiphookError, summarizeIssues } from './siphook-error.js';
+import { createIssue, type Issue, SiphookError, summarizeIssues } from './siphook-error.js';
 import { fromZodIssues } from './zod-issues.js';
 
 /** An event to encode; lists and `extra` may be left out. */
@@ -15,15 +16,19 @@ export type WebhookEventInput = WebhookEvent extends infer E
  * order, lists as `user%5B%5D=` (an empty `user` list as one empty entry, like live traffic), and
  * `extra` fields last. The inverse of {@link decodeEvent}.
  *
- * @throws {SiphookError} `EVENT_INVALID` when the event does not satisfy its schema.
+ * @throws {SiphookError} `EVENT_INVALID` when the event does not satisfy its schema, or could not
+ *   come back from {@link decodeEvent} unchanged: an `extra` key that names a field of the event
+ *   (or a scalar one ending in `[]`/`[n]`), an empty list entry, or an optional field set to `""`.
  * @example
  * encodeEvent({ event: 'newCall', callId: '1', direction: 'in', from: '4921', to: '4915', user: ['Alice'] })
  * // 'event=newCall&callId=1&direction=in&from=4921&to=4915&user%5B%5D=Alice'
  */
 export function encodeEvent(input: WebhookEventInput): string {
   const parsed = WebhookEventSchema.safeParse(withDefaults(input));
-  if (!parsed.success) {
-    const issues: Issue[] = fromZodIssues(parsed.error.issues, input);
+  const issues: Issue[] = parsed.success
+    ? findUndecodable(parsed.data)
+    : fromZodIssues(parsed.error.issues, input);
+  if (!parsed.success || issues.length > 0) {
     throw new SiphookError(
       'EVENT_INVALID',
       summarizeIssues('event to encode is invalid:', issues),
@@ -57,7 +62,56 @@ export function encodeEvent(input: WebhookEventInput): string {
   return params.toString();
 }
 
-function withDefaults(input: WebhookEventInput): Record<string, unknown> {
+const NON_EMPTY = 'a non-empty string (an empty list entry is no entry on the wire)';
+const NON_EMPTY_OR_ABSENT =
+  'a non-empty string, or the field left out (an empty field decodes as absent)';
+
+/**
+ * Finds what the schema allows but the wire cannot carry back: decodeEvent would read such a body
+ * as a different event (or reject it), so encodeEvent refuses it rather than emit it.
+ */
+function findUndecodable(event: WebhookEvent): Issue[] {
+  const issues: Issue[] = [];
+  const record = event as unknown as Record<string, unknown>;
+  const { scalars, lists } = EVENT_FIELDS[event.event];
+  for (const key of lists) {
+    (record[key] as string[]).forEach((item, index) => {
+      if (item === '')
+        issues.push(createIssue('FIELD_INVALID', `${key}[${index}]`, NON_EMPTY, item));
+    });
+  }
+  for (const key of scalars) {
+    if (record[key] === '' && key !== 'dtmf') {
+      issues.push(createIssue('FIELD_INVALID', key, NON_EMPTY_OR_ABSENT, ''));
+    }
+  }
+  const known = `a name that is not a ${event.event} field (${[...scalars, ...lists].join(', ')})`;
+  for (const [key, value] of Object.entries(event.extra)) {
+    const path = `extra.${key}`;
+    if (scalars.includes(key) || lists.includes(key)) {
+      issues.push(createIssue('FIELD_INVALID', path, known, value));
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => {
+        if (item === '')
+          issues.push(createIssue('FIELD_INVALID', `${path}[${index}]`, NON_EMPTY, item));
+      });
+    } else if (LIST_SUFFIX.test(key)) {
+      issues.push(
+        createIssue(
+          'FIELD_INVALID',
+          path,
+          'a list value (a name ending in [] or [n] decodes as a list)',
+          value,
+        ),
+      );
+    }
+  }
+  return issues;
+}
+
+function withDefaults(input: WebhookEventInput): unknown {
+  // Plain JavaScript callers can pass anything; let the schema say what is wrong with it.
+  if (input === null || typeof input !== 'object') return input;
   const out: Record<string, unknown> = { extra: {}, ...input };
   if (input.event === 'newCall') {
     out.user ??= [];

@@ -108,12 +108,11 @@ export const DtmfEventSchema = z.strictObject({
 });
 
 /** Any push from sipgate.io, discriminated on `event`. */
-export const WebhookEventSchema = z.discriminatedUnion('event', [
-  NewCallEventSchema,
-  AnswerEventSchema,
-  HangupEventSchema,
-  DtmfEventSchema,
-]);
+export const WebhookEventSchema = z.discriminatedUnion(
+  'event',
+  [NewCallEventSchema, AnswerEventSchema, HangupEventSchema, DtmfEventSchema],
+  { error: 'an event object with event "newCall", "answer", "hangup" or "dtmf"' },
+);
 
 /** A decoded `newCall` push. */
 export type NewCallEvent = z.infer<typeof NewCallEventSchema>;

@@ -4,7 +4,8 @@ import { fromZodIssues } from './zod-issues.js';
 
 const URL_EXPECTED = 'an absolute http(s) URL';
 const NO_SPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
-const HTTP_PREFIX = /^https?:\/\//i;
+// A host must follow the slashes: WHATWG would read `http:///x` as host `x`, a receiver may not.
+const HTTP_PREFIX = /^https?:\/\/[^/\\]/i;
 
 /** True for an absolute `http:` or `https:` URL with a host (`user:pass@` allowed). */
 export function isHttpUrl(value: string): boolean {
@@ -26,10 +27,13 @@ const E164 = 'an E.164 number: 1 to 15 digits, no "+"';
 export const E164Schema = z.string({ error: E164 }).regex(/^[0-9]{1,15}$/, { error: E164 });
 
 /** `<Play><Url>…</Url></Play>`: play a WAV (8 kHz mono 16-bit PCM) from an absolute URL. */
-export const PlayActionSchema = z.strictObject({
-  action: z.literal('Play'),
-  url: HttpUrlSchema,
-});
+export const PlayActionSchema = z.strictObject(
+  {
+    action: z.literal('Play', { error: '"Play"' }),
+    url: HttpUrlSchema,
+  },
+  { error: 'a Play action { action: "Play", url }' },
+);
 
 /** Where a Dial sends the call: 1 to 5 numbers, or the voicemail. */
 export const DialTargetSchema = z.union(
@@ -47,7 +51,7 @@ export const DialTargetSchema = z.union(
 
 /** `<Dial>`: redirect the call to numbers or the voicemail, optionally with another caller id. */
 export const DialActionSchema = z.strictObject({
-  action: z.literal('Dial'),
+  action: z.literal('Dial', { error: '"Dial"' }),
   callerId: E164Schema.optional(),
   anonymous: z.boolean({ error: 'true or false' }).optional(),
   target: DialTargetSchema,
@@ -62,7 +66,7 @@ const positiveInt = (what: string) =>
 
 /** `<Gather>`: collect keypad digits, posted to `onData`; only a Play may be nested. */
 export const GatherActionSchema = z.strictObject({
-  action: z.literal('Gather'),
+  action: z.literal('Gather', { error: '"Gather"' }),
   type: z.literal('dtmf', { error: '"dtmf"' }).default('dtmf'),
   onData: HttpUrlSchema,
   maxDigits: positiveInt('an integer >= 1').default(1),
@@ -72,13 +76,13 @@ export const GatherActionSchema = z.strictObject({
 
 /** `<Reject>`: refuse the call, as rejected or as busy. */
 export const RejectActionSchema = z.strictObject({
-  action: z.literal('Reject'),
+  action: z.literal('Reject', { error: '"Reject"' }),
   reason: z.enum(['rejected', 'busy'], { error: '"rejected" or "busy"' }).default('rejected'),
 });
 
 /** `<Hangup/>`: end the call. */
 export const HangupActionSchema = z.strictObject({
-  action: z.literal('Hangup'),
+  action: z.literal('Hangup', { error: '"Hangup"' }),
 });
 
 /** One action of a response, discriminated on `action` (the XML element name). */
@@ -89,11 +93,14 @@ export const ActionSchema = z.discriminatedUnion(
 );
 
 /** A whole `<Response>`: optional callback URLs and the actions, run in order. */
-export const ResponseSchema = z.strictObject({
-  onAnswer: HttpUrlSchema.optional(),
-  onHangup: HttpUrlSchema.optional(),
-  actions: z.array(ActionSchema, { error: 'a list of actions' }).default([]),
-});
+export const ResponseSchema = z.strictObject(
+  {
+    onAnswer: HttpUrlSchema.optional(),
+    onHangup: HttpUrlSchema.optional(),
+    actions: z.array(ActionSchema, { error: 'a list of actions' }).default([]),
+  },
+  { error: 'a response object { onAnswer?, onHangup?, actions }' },
+);
 
 /** A validated `<Play>`. */
 export type PlayAction = z.output<typeof PlayActionSchema>;

@@ -38,8 +38,11 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], root: unknown
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // Report the branch that got furthest: the one with the fewest issues.
       const best = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
-      // Unions of plain values ("digits, or anonymous") keep their own message instead.
+      // Unions of plain values ("digits, or anonymous") keep their own message instead, and so
+      // does a tie (`target: {}` is as far from `numbers` as from `voicemail`).
+      const tied = issue.errors.filter((branch) => branch.length === best.length).length > 1;
       const nested =
+        !tied &&
         best.length > 0 &&
         best.every((inner) => inner.path.length > 0 && inner.code !== 'unrecognized_keys');
       if (nested) {

@@ -1,0 +1,88 @@
+import type { z } from 'zod';
+
+/** A compiled test of one field's value. */
+export type FieldCheck = (value: unknown) => boolean;
+
+interface CheckDef {
+  check?: string;
+  format?: string;
+  pattern?: RegExp;
+  minimum?: number;
+}
+
+/**
+ * Compiles an object schema's fields into plain predicates for the decode hot path. The zod
+ * schema stays the single source of truth: each predicate is read off the schema's own definition
+ * (`optional`, `string` with `regex`/`min` checks, `enum`, `literal`, `array` of strings), and any
+ * construct not recognised here falls back to that field's zod `safeParse`. A predicate only says
+ * yes or no; when any says no, the caller runs the full zod parse for its messages.
+ */
+export function compileObjectCheck(
+  shape: Record<string, z.ZodType>,
+): (candidate: Record<string, unknown>) => boolean {
+  const fields = Object.entries(shape).map(([name, schema]) => ({ name, ...compileField(schema) }));
+  return (candidate) => {
+    for (const field of fields) {
+      const value = candidate[field.name];
+      if (value === undefined ? !field.optional : !field.check(value)) return false;
+    }
+    return true;
+  };
+}
+
+function compileField(schema: z.ZodType): { optional: boolean; check: FieldCheck } {
+  const def = schema.def as { type: string; innerType?: z.ZodType };
+  if (def.type === 'optional' && def.innerType !== undefined) {
+    return { optional: true, check: compileValue(def.innerType) };
+  }
+  return { optional: false, check: compileValue(schema) };
+}
+
+function compileValue(schema: z.ZodType): FieldCheck {
+  const def = schema.def as {
+    type: string;
+    checks?: { _zod: { def: CheckDef } }[];
+    element?: z.ZodType;
+  };
+  const values = (schema as unknown as { _zod: { values?: Set<unknown> } })._zod.values;
+  switch (def.type) {
+    case 'string': {
+      const checks = (def.checks ?? []).map((check) => check._zod.def);
+      const patterns: RegExp[] = [];
+      let minimum = 0;
+      for (const check of checks) {
+        if (
+          check.check === 'string_format' &&
+          check.format === 'regex' &&
+          check.pattern &&
+          !check.pattern.global &&
+          !check.pattern.sticky
+        ) {
+          patterns.push(check.pattern);
+        } else if (check.check === 'min_length' && typeof check.minimum === 'number') {
+          minimum = check.minimum;
+        } else {
+          return (value) => schema.safeParse(value).success;
+        }
+      }
+      return (value) =>
+        typeof value === 'string' &&
+        value.length >= minimum &&
+        patterns.every((pattern) => pattern.test(value));
+    }
+    case 'enum':
+    case 'literal':
+      if (values !== undefined) return (value) => values.has(value);
+      break;
+    case 'array': {
+      const element = def.element?.def as { type: string; checks?: unknown[] } | undefined;
+      if (def.checks === undefined || def.checks.length === 0) {
+        if (element?.type === 'string' && (element.checks?.length ?? 0) === 0) {
+          return (value) => Array.isArray(value) && value.every((item) => typeof item === 'string');
+        }
+      }
+      break;
+    }
+  }
+  return (value) => schema.safeParse(value).success;
+}
