@@ -1,0 +1,549 @@
+import { describe, expect, it } from 'vitest';
+import { decodeEvent } from './decode-event.js';
+import { isSiphookError, type SiphookError } from './siphook-error.js';
+
+/** Runs `fn`, expecting it to throw a SiphookError, and returns that error. */
+function catchError(fn: () => unknown): SiphookError {
+  try {
+    fn();
+  } catch (error) {
+    if (isSiphookError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a SiphookError, but nothing was thrown');
+}
+
+describe('decodeEvent: the curl payloads of the contract', () => {
+  it('decodes the newCall example with two users', () => {
+    expect(
+      decodeEvent(
+        'from=492111234567&to=4915791234567&direction=in&event=newCall&callId=123456&user[]=Alice&user[]=Bob',
+      ),
+    ).toEqual({
+      event: 'newCall',
+      callId: '123456',
+      direction: 'in',
+      from: '492111234567',
+      to: '4915791234567',
+      user: ['Alice', 'Bob'],
+      userId: [],
+      fullUserId: [],
+      extra: {},
+    });
+  });
+
+  it('decodes the answer example, reading + as a space', () => {
+    expect(decodeEvent('event=answer&callId=123456&user=John+Doe')).toEqual({
+      event: 'answer',
+      callId: '123456',
+      user: 'John Doe',
+      extra: {},
+    });
+  });
+
+  it('decodes the hangup example', () => {
+    expect(decodeEvent('event=hangup&cause=normalClearing&callId=123456')).toEqual({
+      event: 'hangup',
+      callId: '123456',
+      cause: 'normalClearing',
+      extra: {},
+    });
+  });
+
+  it('decodes the dtmf example', () => {
+    expect(decodeEvent('event=dtmf&dtmf=1&callId=123456')).toEqual({
+      event: 'dtmf',
+      callId: '123456',
+      dtmf: '1',
+      extra: {},
+    });
+  });
+});
+
+describe('decodeEvent: fields added by later revisions (NOTES.md)', () => {
+  it('reads userId[], fullUserId[], origCallId, xcid and diversion on newCall', () => {
+    const body =
+      'event=newCall&direction=out&from=anonymous&to=4915791234567&callId=C1' +
+      '&user%5B%5D=Alice&user%5B%5D=Bob&userId%5B%5D=w0&userId%5B%5D=w1' +
+      '&fullUserId%5B%5D=1234567w0&fullUserId%5B%5D=1234567w1' +
+      '&origCallId=C0&xcid=8419b3450b75cd19&diversion=4921100';
+    expect(decodeEvent(body)).toEqual({
+      event: 'newCall',
+      callId: 'C1',
+      direction: 'out',
+      from: 'anonymous',
+      to: '4915791234567',
+      user: ['Alice', 'Bob'],
+      userId: ['w0', 'w1'],
+      fullUserId: ['1234567w0', '1234567w1'],
+      diversion: '4921100',
+      origCallId: 'C0',
+      xcid: '8419b3450b75cd19',
+      extra: {},
+    });
+  });
+
+  it('reads every later field on answer', () => {
+    const body =
+      'event=answer&callId=C1&user=John+Doe&userId=w0&fullUserId=1234567w0&from=492111234567' +
+      '&to=4915791234567&direction=in&answeringNumber=4921199&diversion=4921100&origCallId=C0&xcid=x1';
+    expect(decodeEvent(body)).toEqual({
+      event: 'answer',
+      callId: 'C1',
+      user: 'John Doe',
+      userId: 'w0',
+      fullUserId: '1234567w0',
+      from: '492111234567',
+      to: '4915791234567',
+      direction: 'in',
+      answeringNumber: '4921199',
+      diversion: '4921100',
+      origCallId: 'C0',
+      xcid: 'x1',
+      extra: {},
+    });
+  });
+
+  it('reads every later field on hangup, with the cause forwarded', () => {
+    const body =
+      'event=hangup&cause=forwarded&callId=C1&from=anonymous&to=4915791234567&direction=out' +
+      '&answeringNumber=4921199&diversion=4921100&origCallId=C0&xcid=x1';
+    expect(decodeEvent(body)).toEqual({
+      event: 'hangup',
+      callId: 'C1',
+      cause: 'forwarded',
+      from: 'anonymous',
+      to: '4915791234567',
+      direction: 'out',
+      answeringNumber: '4921199',
+      diversion: '4921100',
+      origCallId: 'C0',
+      xcid: 'x1',
+      extra: {},
+    });
+  });
+
+  it.each(['normalClearing', 'busy', 'cancel', 'noAnswer', 'congestion', 'notFound', 'forwarded'])(
+    'accepts the known cause %s',
+    (cause) => {
+      expect(decodeEvent(`event=hangup&callId=1&cause=${cause}`)).toMatchObject({ cause });
+    },
+  );
+
+  it('passes a cause the service adds later through unchanged', () => {
+    expect(decodeEvent('event=hangup&callId=1&cause=transferredToQueue')).toEqual({
+      event: 'hangup',
+      callId: '1',
+      cause: 'transferredToQueue',
+      extra: {},
+    });
+  });
+
+  it('gives dtmf "" both when the field is empty and when it is missing', () => {
+    const expected = { event: 'dtmf', callId: '7', dtmf: '', extra: {} };
+    expect(decodeEvent('event=dtmf&dtmf=&callId=7')).toEqual(expected);
+    expect(decodeEvent('event=dtmf&callId=7')).toEqual(expected);
+  });
+
+  it('keeps every keypad key of a dtmf value', () => {
+    expect(decodeEvent('event=dtmf&dtmf=0123456789*%23ABCD&callId=7')).toMatchObject({
+      dtmf: '0123456789*#ABCD',
+    });
+  });
+
+  it('treats an optional field sent empty as absent', () => {
+    const event = decodeEvent('event=answer&callId=1&user=&direction=&diversion=&xcid=');
+    expect(event).toEqual({ event: 'answer', callId: '1', extra: {} });
+    expect(Object.keys(event).sort()).toEqual(['callId', 'event', 'extra']);
+  });
+});
+
+describe('decodeEvent: form decoding', () => {
+  const head = 'event=newCall&callId=1&direction=in&from=4921&to=4915';
+  const twoUsers = {
+    event: 'newCall',
+    callId: '1',
+    direction: 'in',
+    from: '4921',
+    to: '4915',
+    user: ['Alice', 'Bob'],
+    userId: [],
+    fullUserId: [],
+    extra: {},
+  };
+
+  it.each([
+    ['raw brackets', `${head}&user[]=Alice&user[]=Bob`],
+    ['percent-encoded brackets', `${head}&user%5B%5D=Alice&user%5B%5D=Bob`],
+    ['lower-case percent-encoding', `${head}&user%5b%5d=Alice&user%5b%5d=Bob`],
+    ['indexed brackets', `${head}&user[0]=Alice&user[1]=Bob`],
+    ['a mix of all three', `${head}&user[0]=Alice&user%5B%5D=Bob`],
+  ])('decodes list fields sent with %s alike', (_, body) => {
+    expect(decodeEvent(body)).toEqual(twoUsers);
+  });
+
+  it('reads an empty list entry as no entry', () => {
+    expect(decodeEvent(`${head}&user%5B%5D=`)).toMatchObject({ user: [] });
+    expect(decodeEvent(`${head}&user%5B%5D=&user%5B%5D=Bob&user[]=`)).toMatchObject({
+      user: ['Bob'],
+    });
+  });
+
+  it('gives an empty list when a list field is absent', () => {
+    expect(decodeEvent(head)).toMatchObject({ user: [], userId: [], fullUserId: [] });
+  });
+
+  it('keeps unknown fields in extra, as scalars and as lists, and never rejects them', () => {
+    const event = decodeEvent(
+      'event=dtmf&dtmf=1&callId=1&tenant=acme&tags%5B%5D=a&tags%5B%5D=b&none%5B%5D=&blank=&twice=x&twice=y',
+    );
+    expect(event).toEqual({
+      event: 'dtmf',
+      callId: '1',
+      dtmf: '1',
+      extra: { tenant: 'acme', tags: ['a', 'b'], none: [], blank: '', twice: ['x', 'y'] },
+    });
+  });
+
+  it('keeps a field known to another event as an unknown field of this one', () => {
+    expect(decodeEvent('event=dtmf&callId=1&cause=busy&user%5B%5D=Alice').extra).toEqual({
+      cause: 'busy',
+      user: ['Alice'],
+    });
+  });
+
+  it('does not let field names touch prototypes', () => {
+    const event = decodeEvent(
+      'event=dtmf&callId=1&__proto__[polluted]=yes&__proto__=x&constructor=c&hasOwnProperty=h&toString[]=t',
+    );
+    expect(event.extra['constructor']).toBe('c');
+    expect(event.extra['hasOwnProperty']).toBe('h');
+    expect(event.extra['toString']).toEqual(['t']);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.getPrototypeOf(event)).toBe(Object.prototype);
+  });
+
+  it('reads + as a space and %2B as a plus', () => {
+    expect(decodeEvent('event=answer&callId=a%2Bb&user=John+Q.+Doe')).toMatchObject({
+      callId: 'a+b',
+      user: 'John Q. Doe',
+    });
+  });
+
+  it('percent-decodes &, =, % and spaces inside values', () => {
+    expect(decodeEvent('event=answer&callId=1&xcid=a%26b%3Dc%25d%20e')).toMatchObject({
+      xcid: 'a&b=c%d e',
+    });
+  });
+
+  it('decodes UTF-8 from percent-escapes, raw text and bytes alike', () => {
+    const expected = { event: 'answer', callId: 'Ä1', user: 'Jürgen Müller 日本', extra: {} };
+    const raw = 'event=answer&callId=Ä1&user=Jürgen+Müller+日本';
+    expect(decodeEvent(raw)).toEqual(expected);
+    expect(decodeEvent(new URLSearchParams(raw).toString())).toEqual(expected);
+    expect(decodeEvent(Buffer.from(raw, 'utf8'))).toEqual(expected);
+    expect(decodeEvent(new Uint8Array(Buffer.from(raw, 'utf8')))).toEqual(expected);
+  });
+
+  it('replaces bytes that are not UTF-8 with U+FFFD instead of failing', () => {
+    const bytes = Buffer.concat([Buffer.from('event=answer&callId=1&user=a'), Buffer.from([0xff])]);
+    expect(decodeEvent(bytes)).toMatchObject({ user: 'a\uFFFD' });
+  });
+
+  it('accepts URLSearchParams', () => {
+    const params = new URLSearchParams();
+    params.append('event', 'newCall');
+    params.append('callId', '9');
+    params.append('direction', 'out');
+    params.append('from', '4921');
+    params.append('to', '4915');
+    params.append('user[]', 'Alice');
+    params.append('user[]', 'Bob');
+    expect(decodeEvent(params)).toEqual({ ...twoUsers, callId: '9', direction: 'out' });
+  });
+
+  it('accepts a scalar repeated with the same value', () => {
+    expect(decodeEvent('event=dtmf&callId=1&dtmf=5&callId=1&event=dtmf')).toEqual({
+      event: 'dtmf',
+      callId: '1',
+      dtmf: '5',
+      extra: {},
+    });
+  });
+
+  it('rejects a scalar repeated with different values, naming both', () => {
+    const error = catchError(() => decodeEvent('event=answer&callId=1&user=Ann&user=Bob'));
+    expect(error.code).toBe('EVENT_INVALID');
+    expect(error.issues).toEqual([
+      {
+        code: 'FIELD_REPEATED',
+        path: 'user',
+        expected: 'a single value',
+        received: '["Ann","Bob"]',
+        message: 'user: expected a single value; received ["Ann","Bob"]',
+      },
+    ]);
+  });
+
+  it('does not depend on field order', () => {
+    expect(decodeEvent('callId=1&dtmf=2&event=dtmf')).toEqual(
+      decodeEvent('event=dtmf&dtmf=2&callId=1'),
+    );
+  });
+});
+
+describe('decodeEvent: malformed bodies', () => {
+  const newCall = 'event=newCall&callId=1&direction=in&from=4921&to=4915';
+  const cases: [name: string, body: string, code: string, path: string, issueCode: string][] = [
+    ['an empty body', '', 'EVENT_INVALID', 'event', 'FIELD_REQUIRED'],
+    ['no event field', 'callId=1&dtmf=1', 'EVENT_INVALID', 'event', 'FIELD_REQUIRED'],
+    ['an empty event', 'event=&callId=1', 'EVENT_INVALID', 'event', 'FIELD_REQUIRED'],
+    ['an unknown event', 'event=ring&callId=1', 'EVENT_UNKNOWN', 'event', 'EVENT_UNKNOWN'],
+    [
+      'an event in the wrong case',
+      'event=NewCall&callId=1',
+      'EVENT_UNKNOWN',
+      'event',
+      'EVENT_UNKNOWN',
+    ],
+    [
+      'an event named like a prototype key',
+      'event=__proto__',
+      'EVENT_UNKNOWN',
+      'event',
+      'EVENT_UNKNOWN',
+    ],
+    ['event=toString', 'event=toString', 'EVENT_UNKNOWN', 'event', 'EVENT_UNKNOWN'],
+    [
+      'two different events',
+      'event=dtmf&event=hangup&callId=1',
+      'EVENT_INVALID',
+      'event',
+      'FIELD_REPEATED',
+    ],
+    [
+      'newCall without callId',
+      'event=newCall&direction=in&from=1&to=2',
+      'EVENT_INVALID',
+      'callId',
+      'FIELD_REQUIRED',
+    ],
+    [
+      'callId sent twice, once empty',
+      `${newCall}&callId=`,
+      'EVENT_INVALID',
+      'callId',
+      'FIELD_REPEATED',
+    ],
+    [
+      'newCall with a changing callId',
+      `${newCall}&callId=2`,
+      'EVENT_INVALID',
+      'callId',
+      'FIELD_REPEATED',
+    ],
+    [
+      'newCall without direction',
+      'event=newCall&callId=1&from=1&to=2',
+      'EVENT_INVALID',
+      'direction',
+      'FIELD_REQUIRED',
+    ],
+    [
+      'newCall with direction "up"',
+      'event=newCall&callId=1&direction=up&from=1&to=2',
+      'EVENT_INVALID',
+      'direction',
+      'FIELD_INVALID',
+    ],
+    [
+      'newCall without from',
+      'event=newCall&callId=1&direction=in&to=2',
+      'EVENT_INVALID',
+      'from',
+      'FIELD_REQUIRED',
+    ],
+    [
+      'from with a leading +',
+      'event=newCall&callId=1&direction=in&from=%2B4921&to=2',
+      'EVENT_INVALID',
+      'from',
+      'FIELD_INVALID',
+    ],
+    [
+      'from with a raw + (a space)',
+      'event=newCall&callId=1&direction=in&from=+4921&to=2',
+      'EVENT_INVALID',
+      'from',
+      'FIELD_INVALID',
+    ],
+    [
+      'to "anonymous"',
+      'event=newCall&callId=1&direction=in&from=1&to=anonymous',
+      'EVENT_INVALID',
+      'to',
+      'FIELD_INVALID',
+    ],
+    [
+      'newCall without to',
+      'event=newCall&callId=1&direction=in&from=1',
+      'EVENT_INVALID',
+      'to',
+      'FIELD_REQUIRED',
+    ],
+    [
+      'diversion with letters',
+      `${newCall}&diversion=abc`,
+      'EVENT_INVALID',
+      'diversion',
+      'FIELD_INVALID',
+    ],
+    ['answer without callId', 'event=answer&user=Ann', 'EVENT_INVALID', 'callId', 'FIELD_REQUIRED'],
+    [
+      'answer with direction "both"',
+      'event=answer&callId=1&direction=both',
+      'EVENT_INVALID',
+      'direction',
+      'FIELD_INVALID',
+    ],
+    [
+      'answer with a bad answeringNumber',
+      'event=answer&callId=1&answeringNumber=%2B49',
+      'EVENT_INVALID',
+      'answeringNumber',
+      'FIELD_INVALID',
+    ],
+    [
+      'answer with two users',
+      'event=answer&callId=1&user=a&user=b',
+      'EVENT_INVALID',
+      'user',
+      'FIELD_REPEATED',
+    ],
+    ['hangup without cause', 'event=hangup&callId=1', 'EVENT_INVALID', 'cause', 'FIELD_REQUIRED'],
+    [
+      'hangup with a cause that is a sentence',
+      'event=hangup&callId=1&cause=normal+clearing',
+      'EVENT_INVALID',
+      'cause',
+      'FIELD_INVALID',
+    ],
+    [
+      'hangup with from "unknown"',
+      'event=hangup&callId=1&cause=busy&from=unknown',
+      'EVENT_INVALID',
+      'from',
+      'FIELD_INVALID',
+    ],
+    [
+      'hangup with two causes',
+      'event=hangup&callId=1&cause=busy&cause=cancel',
+      'EVENT_INVALID',
+      'cause',
+      'FIELD_REPEATED',
+    ],
+    [
+      'dtmf with a letter',
+      'event=dtmf&callId=1&dtmf=12x',
+      'EVENT_INVALID',
+      'dtmf',
+      'FIELD_INVALID',
+    ],
+    ['dtmf without callId', 'event=dtmf&dtmf=1', 'EVENT_INVALID', 'callId', 'FIELD_REQUIRED'],
+  ];
+
+  it.each(cases)('rejects %s', (_, body, code, path, issueCode) => {
+    const error = catchError(() => decodeEvent(body));
+    expect(error.code).toBe(code);
+    expect(error.issues.map((issue) => [issue.path, issue.code])).toContainEqual([path, issueCode]);
+    for (const issue of error.issues) {
+      expect(issue.message).toBe(
+        `${issue.path}: expected ${issue.expected}; received ${issue.received}`,
+      );
+      expect(error.message).toContain(issue.message);
+    }
+  });
+
+  it('reads a lone empty callId as missing', () => {
+    const error = catchError(() => decodeEvent('event=newCall&direction=in&from=1&to=2&callId='));
+    expect(error.issues).toEqual([
+      {
+        code: 'FIELD_REQUIRED',
+        path: 'callId',
+        expected: 'a call id (a non-empty string)',
+        received: 'nothing',
+        message: 'callId: expected a call id (a non-empty string); received nothing',
+      },
+    ]);
+  });
+
+  it('names an unknown event, the names it expected and what it received', () => {
+    const error = catchError(() => decodeEvent('event=ring&callId=1'));
+    expect(error.code).toBe('EVENT_UNKNOWN');
+    expect(error.details['event']).toBe('ring');
+    expect(error.message).toBe(
+      'event: expected "newCall", "answer", "hangup", "dtmf"; received "ring"',
+    );
+  });
+
+  it('lists every issue of a body at once, with what was expected and received', () => {
+    const error = catchError(() =>
+      decodeEvent('event=newCall&callId=1&callId=2&direction=up&from=%2B49'),
+    );
+    expect(error.code).toBe('EVENT_INVALID');
+    expect(error.details['event']).toBe('newCall');
+    expect(error.issues.map((issue) => [issue.path, issue.code])).toEqual([
+      ['callId', 'FIELD_REPEATED'],
+      ['direction', 'FIELD_INVALID'],
+      ['from', 'FIELD_INVALID'],
+      ['to', 'FIELD_REQUIRED'],
+    ]);
+    const from = error.issues.find((issue) => issue.path === 'from');
+    expect(from?.expected).toBe('digits 0-9 (a number without "+"), or "anonymous"');
+    expect(from?.received).toBe('"+49"');
+    expect(error.message.split('\n')[0]).toBe('newCall push is invalid:');
+  });
+
+  it('truncates a very long received value to about 80 characters', () => {
+    const long = `${'9'.repeat(30)}x${'9'.repeat(500)}`;
+    const error = catchError(() =>
+      decodeEvent(`event=newCall&callId=1&direction=in&from=${long}&to=1`),
+    );
+    const [issue] = error.issues;
+    expect(issue?.path).toBe('from');
+    expect(issue?.received.length).toBeLessThanOrEqual(80);
+    expect(issue?.received.length).toBeGreaterThan(60);
+    expect(issue?.received.startsWith(`"${'9'.repeat(30)}x`)).toBe(true);
+    expect(issue?.received.endsWith('…')).toBe(true);
+    expect(error.message.length).toBeLessThan(300);
+  });
+
+  it('truncates both values of a long repeated field', () => {
+    const error = catchError(() =>
+      decodeEvent(`event=dtmf&callId=${'a'.repeat(200)}&callId=${'b'.repeat(200)}`),
+    );
+    expect(error.issues[0]?.code).toBe('FIELD_REPEATED');
+    expect(error.issues[0]?.received.length).toBeLessThanOrEqual(80);
+  });
+
+  it.each([
+    ['a number', 42, 'number'],
+    ['null', null, 'null'],
+    ['undefined', undefined, 'undefined'],
+    ['a plain object', { event: 'dtmf' }, 'Object'],
+    ['an ArrayBuffer', new ArrayBuffer(4), 'ArrayBuffer'],
+  ])('rejects %s as a body with BODY_INVALID', (_, body, received) => {
+    const error = catchError(() => decodeEvent(body as unknown as string));
+    expect(error.code).toBe('BODY_INVALID');
+    expect(error.issues).toEqual([
+      {
+        code: 'FIELD_INVALID',
+        path: 'body',
+        expected: 'a string, Uint8Array or URLSearchParams',
+        received,
+        message: `body: expected a string, Uint8Array or URLSearchParams; received ${received}`,
+      },
+    ]);
+    expect(error.message).toBe(error.issues[0]?.message);
+  });
+});
