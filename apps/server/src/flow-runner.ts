@@ -1,0 +1,238 @@
+import {
+  type ActionInput,
+  type DtmfEvent,
+  type GatherAction,
+  isHttpUrl,
+  type NewCallEvent,
+  type PlayAction,
+  type ResponseInput,
+} from '@siphook/schema';
+import type { DialInput, Flow, Match, StepInput } from './flow-schema.js';
+
+/** Where a call stands in its flow; kept in `call.state.flow` between pushes. */
+export interface FlowPosition {
+  /** Id of the gather whose dtmf push is awaited (its path in the flow, e.g. `routes[0].actions[0]`). */
+  at: string;
+  /** How often this gather was asked again because nothing was entered. */
+  noInput: number;
+}
+
+/** The per-call state the runner reads and writes (the webhook's `call.state`). */
+export type FlowState = Record<string, unknown> & { flow?: FlowPosition | undefined };
+
+/** What a runner needs from the server: where prompts and dtmf pushes go. */
+export interface FlowRunnerOptions {
+  /** Public URL of a prompt file name (the audio host's `urlFor`). */
+  promptUrl: (name: string) => string;
+  /** Absolute URL the service posts a Gather's digits to (the webhook). */
+  onData: string;
+}
+
+/** Answers the pushes of a call by walking a flow. */
+export interface FlowRunner {
+  /** The response to a newCall: the first matching route's actions, up to its first gather. */
+  newCall(event: NewCallEvent, state: FlowState): ResponseInput;
+  /** The response to a dtmf push: the branch of the awaited gather for the digits. */
+  dtmf(event: DtmfEvent, state: FlowState): ResponseInput;
+  /** Name of the route a newCall would take, or undefined (for logs and tests). */
+  routeFor(event: NewCallEvent): string | undefined;
+}
+
+interface Sequence {
+  steps: Node[];
+  /** The gather whose branch this is, so that the flow continues after it when the branch ends. */
+  owner?: GatherNode;
+}
+
+type Node = { kind: 'action'; action: ActionInput; ends: boolean } | { kind: 'retry' } | GatherNode;
+
+interface GatherNode {
+  kind: 'gather';
+  id: string;
+  action: GatherAction;
+  retries: number;
+  branches: Map<string, Sequence>;
+  otherDigits?: Sequence;
+  noDigits?: Sequence;
+  /** The sequence holding this gather and its index there. */
+  parent: Sequence;
+  index: number;
+}
+
+interface CompiledRoute {
+  name: string;
+  matches: (event: NewCallEvent) => boolean;
+  body: Sequence;
+}
+
+/**
+ * Compiles a validated flow into a runner. Everything that does not depend on the call (URLs,
+ * action objects, match predicates) is built here once, so a push only walks and copies a list.
+ *
+ * A gather ends a response (the call waits for digits); its dtmf push continues in the branch for
+ * the digits (`default` for other digits, `timeout` for none, after `retries` repeats). When a
+ * branch runs out of actions, the flow continues after the gather. dial, reject and hangup end
+ * the call; `retry` asks the enclosing gather again.
+ */
+export function createFlowRunner(flow: Flow, options: FlowRunnerOptions): FlowRunner {
+  const gathers = new Map<string, GatherNode>();
+  const compileSequence = (steps: readonly StepInput[], path: string, owner?: GatherNode) => {
+    const sequence: Sequence = { steps: [] };
+    if (owner !== undefined) sequence.owner = owner;
+    for (const [i, step] of steps.entries()) {
+      sequence.steps.push(compileStep(step, `${path}[${i}]`, sequence, i));
+    }
+    return sequence;
+  };
+  const playOf = (prompt: string): PlayAction => ({
+    action: 'Play',
+    url: isHttpUrl(prompt) ? prompt : options.promptUrl(prompt),
+  });
+  const compileStep = (step: StepInput, id: string, parent: Sequence, index: number): Node => {
+    if (step === 'retry') return { kind: 'retry' };
+    if (step === 'hangup') return { kind: 'action', action: { action: 'Hangup' }, ends: true };
+    if (step === 'reject') {
+      return { kind: 'action', action: { action: 'Reject', reason: 'rejected' }, ends: true };
+    }
+    if ('play' in step) return { kind: 'action', action: playOf(step.play), ends: false };
+    if ('reject' in step) {
+      return { kind: 'action', action: { action: 'Reject', reason: step.reject }, ends: true };
+    }
+    if ('dial' in step) return { kind: 'action', action: dialOf(step.dial), ends: true };
+    const options_ = step.gather;
+    const action: GatherAction = {
+      action: 'Gather',
+      type: 'dtmf',
+      onData: options.onData,
+      maxDigits: options_.maxDigits ?? 1,
+      timeout: options_.timeout ?? 2000,
+    };
+    if (options_.play !== undefined) action.play = playOf(options_.play);
+    const node: GatherNode = {
+      kind: 'gather',
+      id,
+      action,
+      retries: options_.retries ?? 0,
+      branches: new Map(),
+      parent,
+      index,
+    };
+    gathers.set(id, node);
+    for (const [key, steps] of Object.entries(options_.branches ?? {})) {
+      const branch = compileSequence(steps, `${id}.gather.branches.${key}`, node);
+      if (key === 'default') node.otherDigits = branch;
+      else if (key === 'timeout') node.noDigits = branch;
+      else node.branches.set(key, branch);
+    }
+    return node;
+  };
+  const routes: CompiledRoute[] = flow.routes.map((route, r) => ({
+    name: route.name ?? `routes[${r}]`,
+    matches: compileMatch(route.match),
+    body: compileSequence(route.actions, `routes[${r}].actions`),
+  }));
+
+  /** Runs a sequence from `start`, appending actions until something waits or ends the call. */
+  const run = (sequence: Sequence, start: number, state: FlowState): ResponseInput => {
+    const actions: ActionInput[] = [];
+    let current: Sequence | undefined = sequence;
+    let index = start;
+    while (current !== undefined) {
+      const node = current.steps[index];
+      if (node === undefined) {
+        // The branch is done: carry on after the gather that owns it.
+        const owner: GatherNode | undefined = current.owner;
+        current = owner?.parent;
+        index = owner === undefined ? 0 : owner.index + 1;
+        continue;
+      }
+      if (node.kind === 'action') {
+        actions.push(node.action);
+        if (node.ends) break;
+        index++;
+        continue;
+      }
+      const gather = node.kind === 'gather' ? node : current.owner!;
+      actions.push(gather.action);
+      const noInput = node.kind === 'retry' ? (state.flow?.noInput ?? 0) : 0;
+      state.flow = { at: gather.id, noInput };
+      return { actions };
+    }
+    state.flow = undefined;
+    return { actions };
+  };
+
+  return {
+    newCall(event, state) {
+      for (const route of routes) {
+        if (route.matches(event)) return run(route.body, 0, state);
+      }
+      state.flow = undefined;
+      return { actions: [] };
+    },
+    dtmf(event, state) {
+      const position = state.flow;
+      const gather = position === undefined ? undefined : gathers.get(position.at);
+      if (position === undefined || gather === undefined) return { actions: [] };
+      const digits = event.dtmf;
+      let branch: Sequence | undefined;
+      if (digits === '') {
+        if (position.noInput < gather.retries) {
+          state.flow = { at: gather.id, noInput: position.noInput + 1 };
+          return { actions: [gather.action] };
+        }
+        branch = gather.noDigits ?? gather.otherDigits;
+      } else {
+        branch = gather.branches.get(digits) ?? gather.otherDigits;
+      }
+      if (branch === undefined) return run(gather.parent, gather.index + 1, state);
+      return run(branch, 0, state);
+    },
+    routeFor(event) {
+      return routes.find((route) => route.matches(event))?.name;
+    },
+  };
+}
+
+function dialOf(dial: DialInput): ActionInput {
+  if (dial === 'voicemail') return { action: 'Dial', target: { voicemail: true } };
+  if (typeof dial === 'string') return { action: 'Dial', target: { numbers: [dial] } };
+  if (Array.isArray(dial)) return { action: 'Dial', target: { numbers: [...dial] } };
+  const action: ActionInput = {
+    action: 'Dial',
+    target:
+      dial.voicemail === true
+        ? { voicemail: true }
+        : {
+            numbers: typeof dial.numbers === 'string' ? [dial.numbers] : [...(dial.numbers ?? [])],
+          },
+  };
+  if (dial.callerId !== undefined) action.callerId = dial.callerId;
+  if (dial.anonymous !== undefined) action.anonymous = dial.anonymous;
+  return action;
+}
+
+/** Builds the predicate of a route's `match`; a field left out matches anything. */
+function compileMatch(match: Match | undefined): (event: NewCallEvent) => boolean {
+  if (match === undefined) return () => true;
+  const to = compilePatterns(match.to);
+  const from = compilePatterns(match.from);
+  const direction = match.direction;
+  return (event) =>
+    (direction === undefined || event.direction === direction) && to(event.to) && from(event.from);
+}
+
+function compilePatterns(patterns: string | string[] | undefined): (value: string) => boolean {
+  if (patterns === undefined) return () => true;
+  const tests = (Array.isArray(patterns) ? patterns : [patterns]).map(
+    (pattern): ((value: string) => boolean) => {
+      if (pattern === '*') return () => true;
+      if (pattern.endsWith('*')) {
+        const prefix = pattern.slice(0, -1);
+        return (value) => value.startsWith(prefix);
+      }
+      return (value) => value === pattern;
+    },
+  );
+  return (value) => tests.some((test) => test(value));
+}

@@ -1,0 +1,132 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createIssue, type Issue, isHttpUrl, SiphookError, summarizeIssues } from '@siphook/schema';
+import type { Flow, FlowInput, StepInput } from './flow-schema.js';
+import { parseFlow, validateFlow } from './parse-flow.js';
+
+/** The bundled demo flow: "Welcome to siphook. Press 1 to be connected, press 2 for the voicemail." */
+export const DEMO_FLOW_FILE: string = fileURLToPath(new URL('../flows/demo.yaml', import.meta.url));
+
+/** A validated flow with its prompts folder resolved and every prompt it names found on disk. */
+export interface LoadedFlow {
+  flow: Flow;
+  /** The flow file, when it came from one. */
+  file?: string;
+  /** Absolute folder the prompt names are resolved against (served under `/audio/`). */
+  promptsDir: string;
+  /** Every prompt file name the flow uses, once each, in order of first use. */
+  prompts: string[];
+}
+
+const MAX_FLOW_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Loads a flow from a YAML or JSON file (or takes a flow object), validates it and checks that every
+ * prompt it names is a file in its prompts folder (`prompts` next to the flow file unless the flow
+ * says otherwise; for an object, relative to `cwd`).
+ *
+ * @throws {SiphookError} `FLOW_INVALID` (schema, rules, missing prompt) or `FLOW_READ` (I/O).
+ * @example
+ * const { flow, prompts } = await loadFlow('flows/demo.yaml');
+ */
+export async function loadFlow(
+  source: string | FlowInput = DEMO_FLOW_FILE,
+  options: { cwd?: string } = {},
+): Promise<LoadedFlow> {
+  const cwd = options.cwd ?? process.cwd();
+  let flow: Flow;
+  let file: string | undefined;
+  let baseDir: string;
+  if (typeof source === 'string') {
+    file = path.resolve(cwd, source);
+    const text = await readFlowFile(file);
+    flow = parseFlow(text, { name: path.relative(cwd, file) || file });
+    baseDir = path.dirname(file);
+  } else {
+    flow = validateFlow(source);
+    baseDir = cwd;
+  }
+  const promptsDir = path.resolve(baseDir, flow.prompts ?? 'prompts');
+  const prompts = collectPrompts(flow);
+  const issues: Issue[] = [];
+  await Promise.all(
+    prompts.map(async ({ name, where }) => {
+      const full = path.resolve(promptsDir, name);
+      const inside = full.startsWith(promptsDir + path.sep);
+      const isFile = inside && (await stat(full).catch(() => undefined))?.isFile() === true;
+      if (!isFile) {
+        issues.push(
+          createIssue(
+            'FLOW_PROMPT_MISSING',
+            where,
+            `a file in the prompts folder ${promptsDir}`,
+            name,
+          ),
+        );
+      }
+    }),
+  );
+  if (issues.length > 0) {
+    const name = file === undefined ? 'the flow' : path.relative(cwd, file) || file;
+    throw new SiphookError(
+      'FLOW_INVALID',
+      summarizeIssues(`${name} names prompts that do not exist:`, issues),
+      { issues, flow: name, promptsDir },
+    );
+  }
+  const result: LoadedFlow = {
+    flow,
+    promptsDir,
+    prompts: [...new Set(prompts.map((prompt) => prompt.name))],
+  };
+  if (file !== undefined) result.file = file;
+  return result;
+}
+
+async function readFlowFile(file: string): Promise<string> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new Error('not a file');
+    if (info.size > MAX_FLOW_FILE_BYTES) {
+      throw new SiphookError(
+        'FLOW_INVALID',
+        `flow file ${file} is ${info.size} bytes; a flow file must be at most ${MAX_FLOW_FILE_BYTES} bytes`,
+        { issues: [createIssue('FLOW_TOO_LARGE', '(root)', 'at most 1 MiB', info.size)] },
+      );
+    }
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if (error instanceof SiphookError) throw error;
+    throw new SiphookError(
+      'FLOW_READ',
+      `cannot read flow file ${file}: ${(error as Error).message}`,
+      { file },
+      { cause: error },
+    );
+  }
+}
+
+/** Every prompt file name in the flow (absolute URLs are played as given), with where it is. */
+function collectPrompts(flow: Flow): { name: string; where: string }[] {
+  const out: { name: string; where: string }[] = [];
+  const visit = (steps: readonly StepInput[], where: string) => {
+    for (const [i, step] of steps.entries()) {
+      if (typeof step !== 'object') continue;
+      const here = `${where}[${i}]`;
+      if ('play' in step && !isHttpUrl(step.play))
+        out.push({ name: step.play, where: `${here}.play` });
+      if ('gather' in step) {
+        const play = step.gather.play;
+        if (play !== undefined && !isHttpUrl(play)) {
+          out.push({ name: play, where: `${here}.gather.play` });
+        }
+        for (const [key, branch] of Object.entries(step.gather.branches ?? {})) {
+          visit(branch, `${here}.gather.branches.${key}`);
+        }
+      }
+    }
+  };
+  for (const [r, route] of flow.routes.entries()) visit(route.actions, `routes[${r}].actions`);
+  return out;
+}
