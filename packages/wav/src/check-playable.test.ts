@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { buildWav, concat, NOT_WAV, type WavSpec } from '../test/wav-bytes.js';
+import { checkPlayable } from './check-playable.js';
+import { inspectWavBytes } from './inspect-wav.js';
+
+const check = (spec: WavSpec) => checkPlayable(inspectWavBytes(buildWav(spec)));
+const codes = (spec: WavSpec) => check(spec).problems.map((problem) => problem.code);
+
+describe('checkPlayable', () => {
+  it('accepts a canonical Play file', () => {
+    expect(check({})).toEqual({ ok: true, problems: [] });
+  });
+
+  it('accepts LIST, JUNK, fact and odd-sized padded chunks anywhere', () => {
+    const spec: WavSpec = {
+      chunks: [
+        { id: 'JUNK', body: 28 },
+        'fmt',
+        { id: 'fact', body: 4 },
+        { id: 'LIST', body: 13 },
+        'data',
+        { id: 'LIST', body: 7 },
+        { id: 'id3 ', body: 1 },
+      ],
+    };
+    expect(check(spec)).toEqual({ ok: true, problems: [] });
+  });
+
+  it('accepts a fmt chunk of 18 bytes (cbSize 0)', () => {
+    expect(check({ fmtSize: 18 }).ok).toBe(true);
+  });
+
+  it('names the sample rate with the expected value', () => {
+    const result = check({ sampleRate: 44100 });
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([
+      {
+        code: 'WAV_SAMPLE_RATE',
+        message: 'sample rate is 44100 Hz; a Play file must be 8000 Hz',
+        field: 'sample rate',
+        received: '44100 Hz',
+        expected: '8000 Hz',
+      },
+    ]);
+  });
+
+  it.each<[string, WavSpec, string[]]>([
+    ['stereo', { channels: 2 }, ['WAV_CHANNELS']],
+    ['8-bit', { bitsPerSample: 8 }, ['WAV_BITS']],
+    ['24-bit', { bitsPerSample: 24 }, ['WAV_BITS']],
+    ['32-bit float', { bitsPerSample: 32, tag: 3 }, ['WAV_FORMAT_TAG', 'WAV_BITS']],
+    ['64-bit float', { bitsPerSample: 64, tag: 3 }, ['WAV_FORMAT_TAG', 'WAV_BITS']],
+    ['A-law', { bitsPerSample: 8, tag: 6 }, ['WAV_FORMAT_TAG', 'WAV_BITS']],
+    ['µ-law', { bitsPerSample: 8, tag: 7 }, ['WAV_FORMAT_TAG', 'WAV_BITS']],
+    [
+      '44.1 kHz stereo 16-bit',
+      { sampleRate: 44100, channels: 2 },
+      ['WAV_CHANNELS', 'WAV_SAMPLE_RATE'],
+    ],
+    ['EXTENSIBLE PCM', { extensible: { subformat: 1 } }, ['WAV_EXTENSIBLE']],
+    ['wrong blockAlign', { blockAlign: 4, byteRate: 16000 }, ['WAV_BLOCK_ALIGN']],
+    ['wrong byteRate', { byteRate: 8000 }, ['WAV_BYTE_RATE']],
+    ['RIFX', { container: 'RIFX' }, ['WAV_RIFX']],
+    ['RF64', { container: 'RF64' }, ['WAV_RF64']],
+    ['form type AVI', { formType: 'AVI ' }, ['WAV_NOT_WAVE']],
+    ['fmt after data', { chunks: ['data', 'fmt'] }, ['WAV_FMT_AFTER_DATA']],
+    ['no fmt', { chunks: ['data'] }, ['WAV_NO_FMT']],
+    ['no data', { chunks: ['fmt'] }, ['WAV_NO_DATA']],
+    ['empty data', { frames: 0 }, ['WAV_EMPTY_DATA']],
+    ['odd data size', { data: new Uint8Array(13) }, ['WAV_PARTIAL_FRAME']],
+    ['truncated data', { frames: 1000, truncateTo: 44 + 1000 }, ['WAV_TRUNCATED']],
+    [
+      '4 GiB data size',
+      { frames: 1000, dataSize: 0xffffffff },
+      ['WAV_PARTIAL_FRAME', 'WAV_TRUNCATED'],
+    ],
+    ['short fmt', { fmtSize: 14 }, ['WAV_FMT_INVALID']],
+  ])('refuses %s', (_name, spec, expected) => {
+    const result = check(spec);
+    expect(result.ok).toBe(false);
+    expect(result.problems.map((problem) => problem.code)).toEqual(expected);
+    for (const problem of result.problems) expect(problem.message.length).toBeGreaterThan(20);
+  });
+
+  it('says the converter fixes EXTENSIBLE', () => {
+    const [problem] = check({ extensible: { subformat: 1 } }).problems;
+    expect(problem?.message).toBe(
+      'format tag is 0xFFFE (WAVE_FORMAT_EXTENSIBLE, subformat PCM); a Play file must use format tag 1 (PCM); convert it with `siphook wav convert` to rewrite the header',
+    );
+  });
+
+  it('explains a truncated file with the numbers', () => {
+    const [problem] = check({ frames: 1000, truncateTo: 1044 }).problems;
+    expect(problem?.message).toBe(
+      '"data" declares 2000 bytes from offset 44, but the file ends at byte 1044; the file is truncated or its header is wrong',
+    );
+  });
+
+  it('names the placeholder size a streaming writer leaves', () => {
+    const problem = check({ frames: 1000, dataSize: 0xffffffff }).problems.find(
+      (found) => found.code === 'WAV_TRUNCATED',
+    );
+    expect(problem?.message).toContain('0xFFFFFFFF is the placeholder a streaming writer leaves');
+  });
+
+  it('still reports format problems of a RIFX or RF64 file', () => {
+    expect(codes({ container: 'RIFX', sampleRate: 16000 })).toEqual([
+      'WAV_RIFX',
+      'WAV_SAMPLE_RATE',
+    ]);
+    expect(codes({ container: 'RF64', channels: 2 })).toEqual(['WAV_RF64', 'WAV_CHANNELS']);
+  });
+
+  it.each([
+    [
+      'mp3 (ID3)',
+      'file is MP3 audio (ID3 tag), not RIFF/WAVE; a Play file must be a RIFF/WAVE file',
+    ],
+    [
+      'mp3 (frame sync)',
+      'file is MP3 audio (MPEG frame sync), not RIFF/WAVE; a Play file must be a RIFF/WAVE file',
+    ],
+    ['ogg', 'file is Ogg audio (OggS page), not RIFF/WAVE; a Play file must be a RIFF/WAVE file'],
+    [
+      'flac',
+      'file is FLAC audio (fLaC marker), not RIFF/WAVE; a Play file must be a RIFF/WAVE file',
+    ],
+    [
+      'mp4',
+      'file is MP4/M4A media (ftyp brand "M4A "), not RIFF/WAVE; a Play file must be a RIFF/WAVE file',
+    ],
+    ['html', 'file is an HTML page, not RIFF/WAVE; a Play file must be a RIFF/WAVE file'],
+    ['text', 'file is plain text, not RIFF/WAVE; a Play file must be a RIFF/WAVE file'],
+    [
+      'empty',
+      'file is an empty file (0 bytes), not RIFF/WAVE; a Play file must be a RIFF/WAVE file',
+    ],
+  ])('names %s input', (name, message) => {
+    const result = checkPlayable(inspectWavBytes(NOT_WAV[name]!));
+    expect(result).toEqual({
+      ok: false,
+      problems: [expect.objectContaining({ code: 'WAV_NOT_RIFF', message })],
+    });
+  });
+
+  it('does not claim missing data when only a head was read', () => {
+    const whole = buildWav({ chunks: [{ id: 'LIST', body: 70_000 }, 'fmt', 'data'] });
+    const result = checkPlayable(inspectWavBytes(whole.subarray(0, 65536), whole.length));
+    expect(result.problems.map((problem) => problem.code)).toEqual(['WAV_HEADER_INCOMPLETE']);
+  });
+
+  it('is not fooled by a trailing partial chunk header', () => {
+    expect(
+      checkPlayable(inspectWavBytes(concat([buildWav(), new Uint8Array([0x4c, 0x49])]))).ok,
+    ).toBe(true);
+  });
+});

@@ -1,0 +1,62 @@
+/** What a file that is not RIFF looks like, judged from its first bytes. */
+export interface DetectedFormat {
+  /** Short name: `mp3`, `aac`, `ogg`, `flac`, `mp4`, `aiff`, `au`, `html`, `xml`, `json`, `text`, `empty` or `binary`. */
+  kind: string;
+  /** For messages: what it is and why we think so, e.g. `MP3 audio (ID3 tag)`. */
+  description: string;
+}
+
+const ascii = (bytes: Uint8Array, start: number, end: number): string =>
+  String.fromCharCode(...bytes.subarray(start, end));
+
+/** How much of the start is sniffed for text; enough to see markup, small enough to stay cheap. */
+const SNIFF_BYTES = 512;
+const HTML_START = /^\s*(<!doctype\s+html|<html|<head|<body|<!--)/i;
+const XML_START = /^\s*<\?xml/i;
+const JSON_START = /^\s*[{[]/;
+
+/**
+ * Names what a non-RIFF file most likely is, from its first bytes: audio formats by their magic
+ * (ID3 or an MPEG frame sync, `OggS`, `fLaC`, `ftyp`), then markup, then plain text.
+ *
+ * @example
+ * detectFormat(new TextEncoder().encode('<!DOCTYPE html>')) // { kind: 'html', description: 'an HTML page' }
+ */
+export function detectFormat(head: Uint8Array): DetectedFormat {
+  if (head.length === 0) return { kind: 'empty', description: 'an empty file (0 bytes)' };
+  const b0 = head[0]!;
+  const b1 = head[1] ?? 0;
+  if (ascii(head, 0, 3) === 'ID3') return { kind: 'mp3', description: 'MP3 audio (ID3 tag)' };
+  // MPEG audio frame sync: 11 set bits. Layer bits 00 mean AAC in ADTS framing instead.
+  if (b0 === 0xff && (b1 & 0xe0) === 0xe0) {
+    if ((b1 & 0x06) === 0) return { kind: 'aac', description: 'AAC audio (ADTS frame sync)' };
+    return { kind: 'mp3', description: 'MP3 audio (MPEG frame sync)' };
+  }
+  const magic = ascii(head, 0, 4);
+  if (magic === 'OggS') return { kind: 'ogg', description: 'Ogg audio (OggS page)' };
+  if (magic === 'fLaC') return { kind: 'flac', description: 'FLAC audio (fLaC marker)' };
+  if (magic === '.snd') return { kind: 'au', description: 'Sun/NeXT AU audio (.snd marker)' };
+  if (magic === 'FORM' && /^AIF[FC]$/.test(ascii(head, 8, 12)))
+    return { kind: 'aiff', description: 'AIFF audio (FORM/AIFF)' };
+  if (ascii(head, 4, 8) === 'ftyp') {
+    const brand = ascii(head, 8, 12);
+    return { kind: 'mp4', description: `MP4/M4A media (ftyp brand ${JSON.stringify(brand)})` };
+  }
+  const sample = head.subarray(0, SNIFF_BYTES);
+  if (!looksLikeText(sample)) return { kind: 'binary', description: 'unrecognised binary data' };
+  const text = new TextDecoder('utf-8').decode(sample).replace(/^\uFEFF/, '');
+  if (HTML_START.test(text)) return { kind: 'html', description: 'an HTML page' };
+  if (XML_START.test(text)) return { kind: 'xml', description: 'an XML document' };
+  if (JSON_START.test(text)) return { kind: 'json', description: 'JSON text' };
+  return { kind: 'text', description: 'plain text' };
+}
+
+/** True when no byte is a control character other than tab, CR, LF or FF (UTF-8 bytes ≥ 0x80 pass). */
+function looksLikeText(bytes: Uint8Array): boolean {
+  for (const byte of bytes) {
+    if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c)
+      return false;
+    if (byte === 0x7f) return false;
+  }
+  return true;
+}
