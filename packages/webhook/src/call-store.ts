@@ -1,0 +1,96 @@
+/** Data a handler keeps for one call: plain JSON-serialisable values. */
+export type CallState = Record<string, unknown>;
+
+/**
+ * Where per-call state lives between the pushes of one `callId`. Every method may return a
+ * promise, so a networked store (Redis, a database) fits the same shape:
+ *
+ * - `get` returns the state saved for the call, or `undefined` for a call not seen (or expired);
+ * - `set` saves the state after each handled push (a store may refresh its expiry here);
+ * - `delete` forgets the call; the handler calls it after the `hangup` push.
+ *
+ * Stores that serialise must keep to JSON: the handler guarantees nothing else.
+ *
+ * @example
+ * const redisStore: CallStore = {
+ *   get: async (callId) => JSON.parse((await redis.get(`call:${callId}`)) ?? 'null') ?? undefined,
+ *   set: async (callId, state) => void (await redis.set(`call:${callId}`, JSON.stringify(state), { EX: 7200 })),
+ *   delete: async (callId) => void (await redis.del(`call:${callId}`)),
+ * };
+ */
+export interface CallStore {
+  get(callId: string): CallState | undefined | Promise<CallState | undefined>;
+  set(callId: string, state: CallState): void | Promise<void>;
+  delete(callId: string): void | Promise<void>;
+}
+
+/** Options of {@link createMemoryCallStore}. */
+export interface MemoryCallStoreOptions {
+  /** How long a call's state lives after its last push, in ms. Default 2 hours. */
+  ttlMs?: number;
+  /** How many calls are kept at most; the least recently pushed is evicted first. Default 10000. */
+  maxCalls?: number;
+  /** The clock, in ms; defaults to `Date.now`. */
+  now?: () => number;
+}
+
+/** The in-memory {@link CallStore}, with its size for monitoring. */
+export interface MemoryCallStore extends CallStore {
+  /** How many calls are held right now (expired ones may linger until the next write). */
+  readonly size: number;
+}
+
+interface Entry {
+  state: CallState;
+  expiresAt: number;
+}
+
+const DEFAULT_TTL_MS = 2 * 60 * 60 * 1000;
+const DEFAULT_MAX_CALLS = 10_000;
+
+/**
+ * The default {@link CallStore}: a Map in this process, for one server instance. The state object
+ * is kept by reference (no copies on the hot path). Entries expire `ttlMs` after their last write,
+ * are dropped after hangup, and the least recently written go first beyond `maxCalls`.
+ *
+ * @example
+ * createWebhookHandler({ store: createMemoryCallStore({ ttlMs: 30 * 60_000 }), onNewCall })
+ */
+export function createMemoryCallStore(options: MemoryCallStoreOptions = {}): MemoryCallStore {
+  const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
+  const maxCalls = Math.max(1, options.maxCalls ?? DEFAULT_MAX_CALLS);
+  const now = options.now ?? Date.now;
+  // Map keeps insertion order; re-inserting on write makes the front the least recently written.
+  const entries = new Map<string, Entry>();
+
+  const sweep = (time: number): void => {
+    for (const [callId, entry] of entries) {
+      if (entry.expiresAt > time && entries.size <= maxCalls) break;
+      entries.delete(callId);
+    }
+  };
+
+  return {
+    get(callId) {
+      const entry = entries.get(callId);
+      if (entry === undefined) return undefined;
+      if (entry.expiresAt <= now()) {
+        entries.delete(callId);
+        return undefined;
+      }
+      return entry.state;
+    },
+    set(callId, state) {
+      const time = now();
+      entries.delete(callId);
+      entries.set(callId, { state, expiresAt: time + ttlMs });
+      sweep(time);
+    },
+    delete(callId) {
+      entries.delete(callId);
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}
