@@ -1,1 +1,61 @@
-export {};
+export {
+  type CallOutcome,
+  CallRecorder,
+  type CallReport,
+  type Check,
+  type RunReport,
+  type Step,
+  type StepKind,
+} from './call-report.js';
+export { escapeXml } from './escape-xml.js';
+export { formatJunit } from './format-junit.js';
+export {
+  formatCallHeader,
+  formatCallSummary,
+  formatCallTranscript,
+  formatRunSummary,
+  formatRunTranscript,
+  formatStep,
+} from './format-transcript.js';
+export { PROBE_LARGE_BODY_BYTES, type ProbeOptions, probeServer } from './probe-server.js';
+export {
+  createPushClient,
+  PUSH_HEADERS,
+  type PushClient,
+  type PushClientOptions,
+  type PushErrorCode,
+  type PushRequest,
+  type PushResult,
+} from './push-client.js';
+export {
+  type Expectation,
+  ExpectationSchema,
+  loadScenarioFile,
+  MAX_SCENARIO_FILE_BYTES,
+  parseScenario,
+  parseScenarioFile,
+  type Scenario,
+  type ScenarioInput,
+  ScenarioSchema,
+} from './scenario.js';
+export {
+  generateTestKeyPair,
+  loadPrivateKey,
+  SIGNATURE_HEADER,
+  signBody,
+  type TestKeyPair,
+} from './sign-body.js';
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_STEPS,
+  DEFAULT_TIMEOUT_MS,
+  type SimulateOptions,
+} from './simulate-options.js';
+export {
+  type BasicAuth,
+  basicAuthorization,
+  type PushTarget,
+  parseBasicAuth,
+  toPushTarget,
+} from './target-url.js';
+export { KEY_FILE_NAMES, type WrittenKeyPair, writeTestKeyPair } from './write-key-pair.js';

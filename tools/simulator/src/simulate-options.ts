@@ -1,0 +1,84 @@
+import type { KeyObject } from 'node:crypto';
+import { SiphookError } from '@siphook/schema';
+import type { Step } from './call-report.js';
+import type { BasicAuth } from './target-url.js';
+
+/** sipgate.io waits about 10 seconds for an answer (NOTES.md); the simulator does the same. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Response bytes read from a push answer; larger answers are a failed check. */
+export const DEFAULT_MAX_BODY_BYTES = 65_536;
+/** Actions and pushes per call before the loop guard ends it. */
+export const DEFAULT_MAX_STEPS = 50;
+
+/** How to run a simulated call. Every field is optional. */
+export interface SimulateOptions {
+  /** Deadline for each push's answer, in ms; default {@link DEFAULT_TIMEOUT_MS} (10 s). */
+  timeoutMs?: number;
+  /** Bytes read at most from an answer; default {@link DEFAULT_MAX_BODY_BYTES}. */
+  maxBodyBytes?: number;
+  /** Sign every push (`X-Sipgate-Signature`) with this RSA private key (PEM or KeyObject). */
+  signKey?: string | KeyObject;
+  /** Basic-auth credentials for the target (and callback URLs on the same origin). */
+  basicAuth?: BasicAuth;
+  /** Actions and pushes per call before the loop guard stops it; default 50. */
+  maxSteps?: number;
+  /** Fetch and check every Play URL with @siphook/wav; default true. */
+  checkAudio?: boolean;
+  /** Bytes read from a Play URL to find its format and duration; default 65536. */
+  audioMaxBytes?: number;
+  /** Deadline for fetching a Play URL's head, in ms; default 5000. */
+  audioTimeoutMs?: number;
+  /** Called with each transcript line as it happens (the CLI prints them live). */
+  onStep?: (step: Step, call: { name: string; callId: string }) => void;
+}
+
+/** Options with defaults filled in and limits checked. */
+export interface ResolvedOptions
+  extends Required<Omit<SimulateOptions, 'signKey' | 'basicAuth' | 'onStep'>> {
+  signKey?: KeyObject;
+  basicAuth?: BasicAuth;
+  onStep?: SimulateOptions['onStep'];
+}
+
+/**
+ * Fills in defaults and rejects limits that make no sense.
+ *
+ * @throws {SiphookError} `OPTION_INVALID` naming the option, the allowed range and the value.
+ */
+export function resolveNumbers(options: SimulateOptions): Omit<ResolvedOptions, 'signKey'> {
+  const resolved = {
+    timeoutMs: bounded('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, 600_000),
+    maxBodyBytes: bounded(
+      'maxBodyBytes',
+      options.maxBodyBytes,
+      DEFAULT_MAX_BODY_BYTES,
+      1,
+      16_777_216,
+    ),
+    maxSteps: bounded('maxSteps', options.maxSteps, DEFAULT_MAX_STEPS, 1, 10_000),
+    checkAudio: options.checkAudio ?? true,
+    audioMaxBytes: bounded('audioMaxBytes', options.audioMaxBytes, 65_536, 44, 16_777_216),
+    audioTimeoutMs: bounded('audioTimeoutMs', options.audioTimeoutMs, 5_000, 1, 600_000),
+    basicAuth: options.basicAuth,
+    onStep: options.onStep,
+  };
+  return resolved;
+}
+
+function bounded(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new SiphookError(
+      'OPTION_INVALID',
+      `${name}: expected an integer from ${min} to ${max}; received ${JSON.stringify(value)}`,
+      { option: name },
+    );
+  }
+  return value;
+}
