@@ -1,0 +1,365 @@
+import { createHash } from 'node:crypto';
+import type { Dirent, Stats } from 'node:fs';
+import { mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
+import { extname, join, relative, sep } from 'node:path';
+import { isSiphookError } from '@siphook/schema';
+import * as wav from '@siphook/wav';
+import { checkPlayable, inspectWavBytes } from '@siphook/wav';
+
+// TEMP until convertToPlayable lands
+const convertToPlayable = (wav as unknown as Record<string, unknown>).convertToPlayable as (
+  i: string,
+  o: string,
+  opts: object,
+) => Promise<unknown>;
+
+import type { AudioHostLogger } from './audio-host-options.js';
+
+/** A prompt the host serves, as listed by `prompts()`. */
+export interface PromptEntry {
+  /** Served name below the mount, always ending in `.wav`, e.g. `welcome.wav` or `de/welcome.wav`. */
+  name: string;
+  /** Name with the content hash, e.g. `welcome.4f3a9c1e.wav`; served as immutable. */
+  hashedName: string;
+  /** Absolute URL of the hashed name, to put in `<Play><Url>` (unsigned; use `urlFor` to sign). */
+  url: string;
+  /** Source file relative to the root, e.g. `welcome.mp3`. */
+  source: string;
+  /** True when the served bytes were converted into the cache folder. */
+  converted: boolean;
+  /** File holding the served bytes: the source itself (after realpath) or the cached conversion. */
+  path: string;
+  /** Exact size of the served bytes. */
+  size: number;
+  /** Modification time of the source, whole seconds. */
+  mtime: Date;
+  /** Strong ETag of the served bytes. */
+  etag: string;
+  /** SHA-256 of the served bytes, hex. */
+  hash: string;
+  /** Playing time of the served WAV. */
+  durationSeconds: number | undefined;
+}
+
+/** A file under the root that is not served, with the reason. */
+export interface RefusedFile {
+  /** Path relative to the root. */
+  file: string;
+  /** Stable code: a `WAV_*`/`FFMPEG_*` code from `@siphook/wav` or an `AUDIO_*` code of the host. */
+  code: string;
+  /** What was checked, what was expected and what was found. */
+  reason: string;
+}
+
+/** A served prompt with what the host needs internally: the bytes (when small) and source identity. */
+export interface StoredPrompt extends PromptEntry {
+  /** The served bytes when at most `maxMemoryBytes`; otherwise `null` and they are streamed. */
+  bytes: Uint8Array | null;
+  /** Identity of the source when ingested, so that a rescan can skip unchanged files. */
+  sourceKey: string;
+  /** mtime of `path` at ingest: a streamed file must still match it (and `size`) when served. */
+  pathMtimeMs: number;
+}
+
+/** Result of one scan of the root. */
+export interface IngestResult {
+  prompts: StoredPrompt[];
+  refused: RefusedFile[];
+}
+
+/** Settings of one scan. */
+export interface IngestSettings {
+  /** Root after realpath. */
+  root: string;
+  /** Cache folder, absolute. */
+  cacheDir: string;
+  maxFileBytes: number;
+  maxMemoryBytes: number;
+  ffmpegPath: string | undefined;
+  /** Builds the public URL of a served name. */
+  urlOf: (name: string) => string;
+  /** Prompts of the previous scan by source, reused when the source did not change. */
+  previous: ReadonlyMap<string, StoredPrompt>;
+  signal: AbortSignal;
+  logger: AudioHostLogger | undefined;
+}
+
+/** Extensions taken as audio. Everything else under the root is ignored (not refused). */
+const AUDIO_EXTENSIONS = new Set([
+  '.wav',
+  '.wave',
+  '.mp3',
+  '.mp2',
+  '.ogg',
+  '.oga',
+  '.opus',
+  '.flac',
+  '.m4a',
+  '.aac',
+  '.aif',
+  '.aiff',
+  '.aifc',
+  '.wma',
+  '.webm',
+  '.mka',
+  '.amr',
+  '.au',
+  '.snd',
+  '.caf',
+  '.gsm',
+]);
+const WAV_EXTENSIONS = new Set(['.wav', '.wave']);
+// Names the request-target check would refuse can never be fetched, so they are refused here.
+const UNSERVABLE_NAME = /[\\%:#?\u0000-\u001f\u007f]/;
+
+interface Candidate {
+  /** Path relative to the root with `/` separators. */
+  file: string;
+  absolute: string;
+  extension: string;
+}
+
+/**
+ * Scans `settings.root` and decides, file by file, what is served: compliant WAVs as they are,
+ * everything else converted with `@siphook/wav` into the cache (reused by the source's SHA-256),
+ * and files that cannot be made playable refused with the reason. Every served byte sequence is
+ * checked with `checkPlayable` right before it enters the index, converted or not.
+ */
+export async function ingestRoot(settings: IngestSettings): Promise<IngestResult> {
+  const refused: RefusedFile[] = [];
+  const candidates: Candidate[] = [];
+  await walk(settings, settings.root, candidates, refused);
+  // WAV sources first, so that `welcome.wav` keeps its name when `welcome.mp3` also exists.
+  candidates.sort((a, b) => {
+    const aWav = WAV_EXTENSIONS.has(a.extension) ? 0 : 1;
+    const bWav = WAV_EXTENSIONS.has(b.extension) ? 0 : 1;
+    return aWav - bWav || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  });
+  const prompts: StoredPrompt[] = [];
+  const taken = new Map<string, string>();
+  for (const candidate of candidates) {
+    if (settings.signal.aborted) break;
+    const name = servedNameOf(candidate.file);
+    const owner = taken.get(name);
+    if (owner !== undefined) {
+      refused.push({
+        file: candidate.file,
+        code: 'AUDIO_NAME_TAKEN',
+        reason: `would be served as ${name}, which ${owner} already provides`,
+      });
+      continue;
+    }
+    const outcome = await ingestFile(settings, candidate, name);
+    if ('reason' in outcome) {
+      refused.push(outcome);
+      settings.logger?.warn(
+        { file: outcome.file, code: outcome.code, reason: outcome.reason },
+        'audio file refused',
+      );
+    } else {
+      taken.set(name, candidate.file);
+      prompts.push(outcome);
+    }
+  }
+  refused.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  prompts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { prompts, refused };
+}
+
+/** `de/Welcome.MP3` → `de/Welcome.wav`: the served name keeps the path and ends in `.wav`. */
+export function servedNameOf(file: string): string {
+  const extension = extname(file);
+  return `${file.slice(0, file.length - extension.length)}.wav`;
+}
+
+/** `de/welcome.wav` + hash → `de/welcome.4f3a9c1e.wav`. */
+export function hashedNameOf(name: string, hash: string): string {
+  return `${name.slice(0, -'.wav'.length)}.${hash.slice(0, 8)}.wav`;
+}
+
+async function walk(
+  settings: IngestSettings,
+  folder: string,
+  found: Candidate[],
+  refused: RefusedFile[],
+): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch (error) {
+    refused.push({
+      file: toRelative(settings.root, folder),
+      code: 'AUDIO_READ_FAILED',
+      reason: `cannot list folder: ${errorText(error)}`,
+    });
+    return;
+  }
+  for (const entry of entries) {
+    // Hidden entries (the default cache folder, .git, editor temp files) are never scanned or served.
+    if (entry.name.startsWith('.')) continue;
+    const absolute = join(folder, entry.name);
+    if (absolute === settings.cacheDir) continue;
+    const file = toRelative(settings.root, absolute);
+    if (entry.isDirectory()) {
+      await walk(settings, absolute, found, refused);
+      continue;
+    }
+    const extension = extname(entry.name).toLowerCase();
+    if (!AUDIO_EXTENSIONS.has(extension)) continue;
+    if (!entry.isFile() && !entry.isSymbolicLink()) continue;
+    if (UNSERVABLE_NAME.test(file)) {
+      refused.push({
+        file,
+        code: 'AUDIO_NAME_UNSERVABLE',
+        reason:
+          'file name contains "\\", "%", ":", "#", "?" or a control character, which a URL path cannot carry safely',
+      });
+      continue;
+    }
+    found.push({ file, absolute, extension });
+  }
+}
+
+async function ingestFile(
+  settings: IngestSettings,
+  candidate: Candidate,
+  name: string,
+): Promise<StoredPrompt | RefusedFile> {
+  const { file } = candidate;
+  let real: string;
+  let stats: Stats;
+  try {
+    real = await realpath(candidate.absolute);
+    stats = await stat(real);
+  } catch (error) {
+    return { file, code: 'AUDIO_READ_FAILED', reason: `cannot resolve file: ${errorText(error)}` };
+  }
+  // Checked after realpath: a symlink (or a symlinked folder above the file) pointing out of the
+  // root is refused, whatever its name says.
+  if (!real.startsWith(settings.root + sep)) {
+    return {
+      file,
+      code: 'AUDIO_OUTSIDE_ROOT',
+      reason:
+        'resolves (via a symlink) to a file outside the root; only files under the root are served',
+    };
+  }
+  if (!stats.isFile()) return { file, code: 'AUDIO_NOT_A_FILE', reason: 'is not a regular file' };
+  if (stats.size > settings.maxFileBytes) {
+    return {
+      file,
+      code: 'AUDIO_TOO_LARGE',
+      reason: `file is ${stats.size} bytes; the host ingests files up to ${settings.maxFileBytes} bytes`,
+    };
+  }
+  const sourceKey = `${real}:${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+  const previous = settings.previous.get(file);
+  if (previous !== undefined && previous.sourceKey === sourceKey && previous.name === name)
+    return previous;
+
+  let source: Buffer;
+  try {
+    source = await readFile(real);
+  } catch (error) {
+    return { file, code: 'AUDIO_READ_FAILED', reason: `cannot read file: ${errorText(error)}` };
+  }
+  const mtime = new Date(Math.floor(stats.mtimeMs / 1000) * 1000);
+  const base = { name, source: file, mtime, sourceKey };
+  if (WAV_EXTENSIONS.has(candidate.extension)) {
+    const verdict = checkPlayable(inspectWavBytes(source, source.length));
+    if (verdict.ok) return await stored(settings, base, real, source, false);
+    settings.logger?.info(
+      { file, problems: verdict.problems.map((problem) => problem.code) },
+      'WAV is not playable as is; converting',
+    );
+  }
+  return convertIntoCache(settings, base, real, source);
+}
+
+async function convertIntoCache(
+  settings: IngestSettings,
+  base: Pick<StoredPrompt, 'name' | 'source' | 'mtime' | 'sourceKey'>,
+  real: string,
+  source: Buffer,
+): Promise<StoredPrompt | RefusedFile> {
+  const file = base.source;
+  const cached = join(settings.cacheDir, `${sha256(source)}.wav`);
+  const reused = await readPlayable(cached);
+  if (reused !== null) return await stored(settings, base, cached, reused, true);
+  try {
+    await mkdir(settings.cacheDir, { recursive: true });
+    await convertToPlayable(real, cached, {
+      signal: settings.signal,
+      ...(settings.ffmpegPath === undefined ? {} : { ffmpegPath: settings.ffmpegPath }),
+    });
+  } catch (error) {
+    return {
+      file,
+      code: isSiphookError(error) ? error.code : 'AUDIO_CONVERT_FAILED',
+      reason: `cannot convert to 8 kHz mono 16-bit PCM: ${errorText(error)}`,
+    };
+  }
+  const converted = await readPlayable(cached);
+  if (converted === null) {
+    return {
+      file,
+      code: 'AUDIO_CONVERT_FAILED',
+      reason: 'the converted file is still not playable (8 kHz mono 16-bit PCM)',
+    };
+  }
+  settings.logger?.info({ file, cached }, 'converted for Play');
+  return await stored(settings, base, cached, converted, true);
+}
+
+/** Reads a cached conversion and returns it only when it is playable; a bad one is removed. */
+async function readPlayable(path: string): Promise<Buffer | null> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch {
+    return null;
+  }
+  if (checkPlayable(inspectWavBytes(bytes, bytes.length)).ok) return bytes;
+  await rm(path, { force: true });
+  return null;
+}
+
+async function stored(
+  settings: IngestSettings,
+  base: Pick<StoredPrompt, 'name' | 'source' | 'mtime' | 'sourceKey'>,
+  path: string,
+  bytes: Buffer,
+  converted: boolean,
+): Promise<StoredPrompt> {
+  const inMemory = bytes.length <= settings.maxMemoryBytes;
+  const pathMtimeMs = inMemory ? 0 : (await stat(path)).mtimeMs;
+  const hash = sha256(bytes);
+  const hashedName = hashedNameOf(base.name, hash);
+  const info = inspectWavBytes(bytes, bytes.length);
+  return {
+    ...base,
+    hashedName,
+    url: settings.urlOf(hashedName),
+    converted,
+    path,
+    size: bytes.length,
+    etag: `"${hash.slice(0, 32)}"`,
+    hash,
+    durationSeconds: info.durationSeconds,
+    bytes: inMemory ? bytes : null,
+    pathMtimeMs,
+  };
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function toRelative(root: string, absolute: string): string {
+  return relative(root, absolute).split(sep).join('/');
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
