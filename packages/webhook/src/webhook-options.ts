@@ -30,6 +30,7 @@ export type WebhookResponseInput = Omit<ResponseInput, 'actions'> & {
 };
 
 /** What a handler returns: a response, or nothing for an empty `<Response/>`. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler with no return statement returns void.
 export type HandlerResult = WebhookResponseInput | undefined | null | void;
 
 /** What a handler gets beside the event: the call's id, its persisted state and a logger. */
