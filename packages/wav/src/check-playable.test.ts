@@ -69,9 +69,10 @@ describe('checkPlayable', () => {
     ['empty data', { frames: 0 }, ['WAV_EMPTY_DATA']],
     ['odd data size', { data: new Uint8Array(13) }, ['WAV_PARTIAL_FRAME']],
     ['truncated data', { frames: 1000, truncateTo: 44 + 1000 }, ['WAV_TRUNCATED']],
+    ['4 GiB data size', { frames: 1000, dataSize: 0xffffffff }, ['WAV_TRUNCATED']],
     [
-      '4 GiB data size',
-      { frames: 1000, dataSize: 0xffffffff },
+      'odd data size near 4 GiB',
+      { frames: 1000, dataSize: 0xfffffffd },
       ['WAV_PARTIAL_FRAME', 'WAV_TRUNCATED'],
     ],
     ['short fmt', { fmtSize: 14 }, ['WAV_FMT_INVALID']],

@@ -18,6 +18,7 @@ export const PLAY_FORMAT = Object.freeze({
   byteRate: 16000,
 });
 
+const PLACEHOLDER_SIZE = 0xffffffff;
 const CONVERT_HINT = 'convert it with `siphook wav convert`';
 
 /**
@@ -213,8 +214,19 @@ function checkData(info: WavInfo, add: Add): void {
     });
     return;
   }
+  const placeholder = dataSize === PLACEHOLDER_SIZE;
+  if (placeholder && fileSize === undefined) {
+    add({
+      code: 'WAV_DATA_SIZE_UNKNOWN',
+      message:
+        '"data" size is 0xFFFFFFFF, the placeholder a streaming writer leaves; a Play file must declare its real size',
+      field: 'data size',
+      received: '0xFFFFFFFF (placeholder)',
+      expected: 'the real size in bytes',
+    });
+  }
   const frameBytes = format !== undefined && format.blockAlign > 0 ? format.blockAlign : undefined;
-  if (frameBytes !== undefined && dataSize % frameBytes !== 0) {
+  if (frameBytes !== undefined && !placeholder && dataSize % frameBytes !== 0) {
     add({
       code: 'WAV_PARTIAL_FRAME',
       message: `"data" is ${dataSize} bytes, not a whole number of ${frameBytes}-byte frames; the last frame is cut`,
@@ -224,11 +236,10 @@ function checkData(info: WavInfo, add: Add): void {
     });
   }
   if (fileSize !== undefined && dataOffset + dataSize > fileSize) {
-    const placeholder =
-      dataSize === 0xffffffff ? ' (0xFFFFFFFF is the placeholder a streaming writer leaves)' : '';
+    const note = placeholder ? ' (0xFFFFFFFF is the placeholder a streaming writer leaves)' : '';
     add({
       code: 'WAV_TRUNCATED',
-      message: `"data" declares ${dataSize} bytes from offset ${dataOffset}${placeholder}, but the file ends at byte ${fileSize}; the file is truncated or its header is wrong`,
+      message: `"data" declares ${dataSize} bytes from offset ${dataOffset}${note}, but the file ends at byte ${fileSize}; the file is truncated or its header is wrong`,
       field: 'data',
       received: `${Math.max(0, fileSize - dataOffset)} bytes present`,
       expected: `${dataSize} bytes`,

@@ -1,4 +1,5 @@
 export { checkPlayable, PLAY_FORMAT, type PlayableResult } from './check-playable.js';
+export { type CheckUrlOptions, type CheckUrlResult, checkUrl } from './check-url.js';
 export { type DetectedFormat, detectFormat } from './detect-format.js';
 export {
   type InspectWavOptions,
