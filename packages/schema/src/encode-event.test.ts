@@ -101,6 +101,23 @@ describe('encodeEvent', () => {
     expect(decodeEvent(encodeEvent(event as WebhookEventInput))).toEqual(event);
   });
 
+  it('writes an unknown field named __proto__ like any other, without touching prototypes', () => {
+    const extra: Record<string, string | string[]> = {};
+    Object.defineProperty(extra, '__proto__', { value: ['a', 'b'], enumerable: true });
+    extra['x'] = '1';
+    const body = encodeEvent({ event: 'dtmf', callId: '1', dtmf: '', extra });
+    expect(body).toBe('event=dtmf&callId=1&dtmf=&x=1&__proto__%5B%5D=a&__proto__%5B%5D=b');
+    expect(Object.getPrototypeOf(extra)).toBe(Object.prototype);
+    const bad: Record<string, unknown> = {};
+    Object.defineProperty(bad, '__proto__', { value: 7, enumerable: true });
+    const error = catchError(() =>
+      encodeEvent({ event: 'dtmf', callId: '1', dtmf: '', extra: bad as Record<string, string> }),
+    );
+    expect(error.issues.map((issue) => [issue.path, issue.code])).toEqual([
+      ['extra.__proto__', 'FIELD_INVALID'],
+    ]);
+  });
+
   const dtmf = { event: 'dtmf', callId: '1', dtmf: '1' } as const;
   const newCall = { event: 'newCall', callId: '1', direction: 'in', from: '1', to: '2' } as const;
   const rejected: [name: string, input: unknown, path: string, issueCode: string][] = [

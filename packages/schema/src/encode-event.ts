@@ -26,7 +26,7 @@ export type WebhookEventInput = WebhookEvent extends infer E
 export function encodeEvent(input: WebhookEventInput): string {
   const parsed = WebhookEventSchema.safeParse(withDefaults(input));
   const issues: Issue[] = parsed.success
-    ? findUndecodable(parsed.data)
+    ? [...restoreProtoField(parsed.data, input), ...findUndecodable(parsed.data)]
     : fromZodIssues(parsed.error.issues, input);
   if (!parsed.success || issues.length > 0) {
     throw new SiphookError(
@@ -107,6 +107,31 @@ function findUndecodable(event: WebhookEvent): Issue[] {
     }
   }
   return issues;
+}
+
+/**
+ * zod drops a `__proto__` key from records (prototype safety), but decodeEvent keeps an unknown
+ * field of that name as an own key, so it is copied back from the input, checked like any other.
+ */
+function restoreProtoField(event: WebhookEvent, input: unknown): Issue[] {
+  const extra = (input as { extra?: unknown } | null)?.extra;
+  if (extra === null || typeof extra !== 'object' || !Object.hasOwn(extra, '__proto__')) return [];
+  const value: unknown = Object.getOwnPropertyDescriptor(extra, '__proto__')?.value;
+  const ok =
+    typeof value === 'string' ||
+    (Array.isArray(value) && value.every((item) => typeof item === 'string'));
+  if (!ok) {
+    return [
+      createIssue('FIELD_INVALID', 'extra.__proto__', 'a string or a list of strings', value),
+    ];
+  }
+  Object.defineProperty(event.extra, '__proto__', {
+    value: Array.isArray(value) ? [...value] : value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+  return [];
 }
 
 function withDefaults(input: WebhookEventInput): unknown {
