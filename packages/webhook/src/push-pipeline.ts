@@ -4,14 +4,16 @@ import {
   type EventName,
   isHttpUrl,
   isSiphookError,
+  type ResponseInput,
   SiphookError,
   type WebhookEvent,
 } from '@siphook/schema';
+import { encodeResponse } from '@siphook/xml';
 import { type Logger, pino } from 'pino';
 import { type CallState, type CallStore, createMemoryCallStore } from './call-store.js';
 import { type BasicAuthCheck, createBasicAuthCheck } from './check-basic-auth.js';
 import { createSourceAddressCheck, type SourceAddressCheck } from './check-source-address.js';
-import { encodeResponse } from './encode-xml.js';
+
 import {
   ADDRESS_NOT_ALLOWED,
   BASIC_AUTH_REQUIRED,
@@ -158,7 +160,7 @@ export function createPushPipeline(options: WebhookOptions): PushPipeline {
   const cannedByUrls = new WeakMap<CallbackUrls, CannedXml>();
   const encodeCanned = (urls: CallbackUrls | undefined): CannedXml => {
     const encode = (model: unknown, isNewCall: boolean): string =>
-      encodeResponse(wireCallbacks(model, isNewCall, wiring, urls));
+      encodeResponse(wireCallbacks(model, isNewCall, wiring, urls) as ResponseInput);
     return {
       empty: encode(EMPTY_MODEL, false),
       emptyNewCall: encode(EMPTY_MODEL, true),
@@ -266,7 +268,12 @@ export function createPushPipeline(options: WebhookOptions): PushPipeline {
     const call = new HandlerCall(event, stored ?? {}, logger);
     const result = await (handler as EventHandler<WebhookEvent>)(event, call);
     const xml = encodeResponse(
-      wireCallbacks(result ?? EMPTY_MODEL, event.event === 'newCall', wiring, urls),
+      wireCallbacks(
+        result ?? EMPTY_MODEL,
+        event.event === 'newCall',
+        wiring,
+        urls,
+      ) as ResponseInput,
     );
     if (event.event !== 'hangup') await store.set(event.callId, call.state);
     return xml;

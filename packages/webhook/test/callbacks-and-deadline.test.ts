@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createWebhookHandler, toNodeListener, type WebhookOptions } from '../src/index.js';
 import { captureLogger, eventually, listen, postForm } from './helpers.js';
 
-const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n';
+const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>';
 const EMPTY_XML = `${XML_HEAD}<Response/>`;
 const NEW_CALL = 'event=newCall&direction=in&from=492111234567&to=4915791234567&callId=c1';
 

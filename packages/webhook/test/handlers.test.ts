@@ -1,3 +1,4 @@
+import { dial, gather, hangup, play, reject, response } from '@siphook/xml';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type CallStore,
@@ -8,7 +9,7 @@ import {
 } from '../src/index.js';
 import { CONTRACT_EXAMPLES, captureLogger, eventually, listen, postForm } from './helpers.js';
 
-const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n';
+const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>';
 const EMPTY_XML = `${XML_HEAD}<Response/>`;
 
 type Server = Awaited<ReturnType<typeof listen>>;
@@ -70,6 +71,21 @@ describe('handlers', () => {
       `${XML_HEAD}<Response><Hangup/></Response>`,
     );
     expect(ran).toEqual(['answer:John Doe', 'hangup:normalClearing']);
+  });
+
+  it('accepts @siphook/xml builder output, Gather drafts included', async () => {
+    const { push } = await serve({
+      publicUrl: 'https://hooks.example.com/sip',
+      onNewCall: () =>
+        response(gather({ maxDigits: 2 }, play('https://example.com/menu.wav')), hangup()),
+      onDtmf: (event) => response(event.dtmf === '1' ? dial('4915799912345') : reject('busy')),
+    });
+    expect((await push(newCall('b1'))).xml).toBe(
+      `${XML_HEAD}<Response><Gather onData="https://hooks.example.com/sip/dtmf" maxDigits="2" timeout="2000"><Play><Url>https://example.com/menu.wav</Url></Play></Gather><Hangup/></Response>`,
+    );
+    expect((await push('event=dtmf&dtmf=1&callId=b1')).xml).toBe(
+      `${XML_HEAD}<Response><Dial><Number>4915799912345</Number></Dial></Response>`,
+    );
   });
 
   it('escapes what a handler puts into the XML', async () => {

@@ -11,7 +11,7 @@ import {
   signBody,
 } from './helpers.js';
 
-const EMPTY_XML = '<?xml version="1.0" encoding="UTF-8"?>\n<Response/>';
+const EMPTY_XML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 type Server = Awaited<ReturnType<typeof listen>>;
 

@@ -28,7 +28,7 @@ describe('X-Sipgate-Signature with the bundled sipgate key (default)', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/xml; charset=utf-8');
     expect(await response.text()).toBe(
-      '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Dial><Number>4928559389086</Number></Dial></Response>',
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Dial><Number>4928559389086</Number></Dial></Response>',
     );
   });
 
