@@ -287,7 +287,7 @@ function toProblem(issue: Issue, model: unknown, root: XmlElement, text: string)
     received = `${count} <Number> elements`;
   } else if (ELEMENTS[element.name]?.text) {
     received = describeReceived(element.text.trim());
-    offset = element.textStart >= 0 ? element.textStart : element.contentStart;
+    offset = element.textStart >= 0 ? element.textStart : element.start;
   }
   return {
     code: 'XML_VALUE_INVALID',

@@ -44,6 +44,9 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const DECLARATION = /<!(?:DOCTYPE|ENTITY)/i;
 const UTF8_NAME = /^utf-?8$/i;
 const SAXES_POSITION = /^\d+:\d+: /;
+const START_TAG = /<[A-Za-z_:]/;
+/** An `&` that does not start an entity or character reference. */
+const BARE_AMPERSAND = /&(?![A-Za-z_:][\w.:-]*;|#[0-9]+;|#x[0-9A-Fa-f]+;)/;
 const NOT_WHITESPACE = /[^ \t\r\n]/;
 
 /** Thrown from a parser callback to stop at the first fatal problem. */
@@ -240,10 +243,24 @@ export function readXmlTree(xml: string | Uint8Array, limits: ReadLimits): ReadR
   });
   parser.on('error', (error) => {
     const message = error.message.replace(SAXES_POSITION, '');
-    if (message.startsWith('document must contain a root element')) {
+    let offset = Math.max(0, parser.position - 1);
+    if (message.startsWith('document must contain a root element') && !START_TAG.test(text)) {
       stop('XML_ROOT', 'document has no root element; expected <Response>', parser.position);
     }
-    stop('XML_MALFORMED', `XML is not well-formed: ${message}`, Math.max(0, parser.position - 1));
+    if (message.startsWith('text data outside of root node')) {
+      offset = markupEnd + Math.max(0, text.slice(markupEnd).search(NOT_WHITESPACE));
+    }
+    // saxes reads a raw `&` as the start of an entity and complains much later; name the `&`,
+    // the most common mistake in hand-made responses (URLs with query strings).
+    const ampersand = BARE_AMPERSAND.exec(text);
+    if (ampersand !== null && ampersand.index <= offset) {
+      stop(
+        'XML_MALFORMED',
+        `XML is not well-formed: a raw "&" must be written as &amp; (the parser then found: ${message})`,
+        ampersand.index,
+      );
+    }
+    stop('XML_MALFORMED', `XML is not well-formed: ${message}`, offset);
   });
 
   try {
