@@ -5,7 +5,6 @@ import {
   isHttpUrl,
   type NewCallEvent,
   type PlayAction,
-  type ResponseInput,
 } from '@siphook/schema';
 import type { DialInput, Flow, Match, StepInput } from './flow-schema.js';
 
@@ -24,16 +23,30 @@ export type FlowState = Record<string, unknown> & { flow?: FlowPosition | undefi
 export interface FlowRunnerOptions {
   /** Public URL of a prompt file name (the audio host's `urlFor`). */
   promptUrl: (name: string) => string;
-  /** Absolute URL the service posts a Gather's digits to (the webhook). */
-  onData: string;
+  /**
+   * Absolute URL the service posts a Gather's digits to. Left out, Gathers carry no `onData` and
+   * `@siphook/webhook` fills it in from its `publicUrl`.
+   */
+  onData?: string;
+}
+
+/** A Gather as the runner writes it: `onData` only when {@link FlowRunnerOptions.onData} is set. */
+export type FlowGatherAction = Omit<GatherAction, 'onData'> & { onData?: string };
+
+/** An action the runner answers with (the response model's, with an optional Gather `onData`). */
+export type FlowAction = Exclude<ActionInput, { action: 'Gather' }> | FlowGatherAction;
+
+/** A response the runner answers with; `@siphook/webhook` accepts it as a handler result. */
+export interface FlowResponse {
+  actions: FlowAction[];
 }
 
 /** Answers the pushes of a call by walking a flow. */
 export interface FlowRunner {
   /** The response to a newCall: the first matching route's actions, up to its first gather. */
-  newCall(event: NewCallEvent, state: FlowState): ResponseInput;
+  newCall(event: NewCallEvent, state: FlowState): FlowResponse;
   /** The response to a dtmf push: the branch of the awaited gather for the digits. */
-  dtmf(event: DtmfEvent, state: FlowState): ResponseInput;
+  dtmf(event: DtmfEvent, state: FlowState): FlowResponse;
   /** Name of the route a newCall would take, or undefined (for logs and tests). */
   routeFor(event: NewCallEvent): string | undefined;
 }
@@ -44,12 +57,12 @@ interface Sequence {
   owner?: GatherNode;
 }
 
-type Node = { kind: 'action'; action: ActionInput; ends: boolean } | { kind: 'retry' } | GatherNode;
+type Node = { kind: 'action'; action: FlowAction; ends: boolean } | { kind: 'retry' } | GatherNode;
 
 interface GatherNode {
   kind: 'gather';
   id: string;
-  action: GatherAction;
+  action: FlowGatherAction;
   retries: number;
   branches: Map<string, Sequence>;
   otherDigits?: Sequence;
@@ -100,13 +113,13 @@ export function createFlowRunner(flow: Flow, options: FlowRunnerOptions): FlowRu
     }
     if ('dial' in step) return { kind: 'action', action: dialOf(step.dial), ends: true };
     const options_ = step.gather;
-    const action: GatherAction = {
+    const action: FlowGatherAction = {
       action: 'Gather',
       type: 'dtmf',
-      onData: options.onData,
       maxDigits: options_.maxDigits ?? 1,
       timeout: options_.timeout ?? 2000,
     };
+    if (options.onData !== undefined) action.onData = options.onData;
     if (options_.play !== undefined) action.play = playOf(options_.play);
     const node: GatherNode = {
       kind: 'gather',
@@ -133,8 +146,8 @@ export function createFlowRunner(flow: Flow, options: FlowRunnerOptions): FlowRu
   }));
 
   /** Runs a sequence from `start`, appending actions until something waits or ends the call. */
-  const run = (sequence: Sequence, start: number, state: FlowState): ResponseInput => {
-    const actions: ActionInput[] = [];
+  const run = (sequence: Sequence, start: number, state: FlowState): FlowResponse => {
+    const actions: FlowAction[] = [];
     let current: Sequence | undefined = sequence;
     let index = start;
     while (current !== undefined) {
@@ -194,11 +207,11 @@ export function createFlowRunner(flow: Flow, options: FlowRunnerOptions): FlowRu
   };
 }
 
-function dialOf(dial: DialInput): ActionInput {
+function dialOf(dial: DialInput): FlowAction {
   if (dial === 'voicemail') return { action: 'Dial', target: { voicemail: true } };
   if (typeof dial === 'string') return { action: 'Dial', target: { numbers: [dial] } };
   if (Array.isArray(dial)) return { action: 'Dial', target: { numbers: [...dial] } };
-  const action: ActionInput = {
+  const action: Extract<FlowAction, { action: 'Dial' }> = {
     action: 'Dial',
     target:
       dial.voicemail === true

@@ -1,6 +1,10 @@
+export { createServer, type SiphookServer } from './create-server.js';
 export {
   createFlowRunner,
+  type FlowAction,
+  type FlowGatherAction,
   type FlowPosition,
+  type FlowResponse,
   type FlowRunner,
   type FlowRunnerOptions,
   type FlowState,
@@ -15,6 +19,7 @@ export {
   type Route,
   type StepInput,
 } from './flow-schema.js';
+export { describeServer, formatBanner, type StartupInfo } from './format-banner.js';
 export { DEMO_FLOW_FILE, type LoadedFlow, loadFlow } from './load-flow.js';
 export {
   type FlowIssue,
@@ -23,3 +28,11 @@ export {
   type ValidateFlowOptions,
   validateFlow,
 } from './parse-flow.js';
+export {
+  type BasicAuthCredentials,
+  LOG_LEVELS,
+  parseBasicAuth,
+  type ResolvedServerConfig,
+  resolveServerConfig,
+  type ServerConfig,
+} from './server-config.js';

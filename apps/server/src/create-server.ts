@@ -1,0 +1,278 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { type AudioHost, createAudioHost } from '@siphook/audio-host';
+import { isSiphookError, SiphookError } from '@siphook/schema';
+import {
+  createWebhookHandler,
+  type NodeListener,
+  sipgatePublicKey,
+  toNodeListener,
+} from '@siphook/webhook';
+import { type Logger, pino } from 'pino';
+import { createFlowRunner, type FlowRunner, type FlowState } from './flow-runner.js';
+import { type LoadedFlow, loadFlow } from './load-flow.js';
+import {
+  type ResolvedServerConfig,
+  resolveServerConfig,
+  type ServerConfig,
+} from './server-config.js';
+
+/** A running server: where it is, the node server, and how to stop it. */
+export interface SiphookServer {
+  /** Base URL the server answers at (the public URL when one was configured), no trailing slash. */
+  url: string;
+  /** The address it listens on, e.g. `http://127.0.0.1:3000`. */
+  listenUrl: string;
+  /** Where sipgate.io posts: the URL to enter in the dashboard (with Basic-auth credentials). */
+  webhookUrl: string;
+  /** Base URL of the prompts (`<url>/audio`). */
+  audioUrl: string;
+  /** The node:http (or https) server. */
+  server: http.Server | https.Server;
+  /** The flow being run. */
+  flow: LoadedFlow;
+  /** The validated configuration. */
+  config: ResolvedServerConfig;
+  /** The pino logger the server writes to. */
+  logger: Logger;
+  /**
+   * Stops accepting connections, lets in-flight requests finish (cut after `graceMs`), and closes
+   * the audio host. Resolves once everything is closed; calling it again returns the same promise.
+   */
+  close(): Promise<void>;
+}
+
+const AUDIO_PREFIX = '/audio/';
+const HEALTH_PATH = '/healthz';
+
+/**
+ * Starts the reference webhook server: the flow answers newCall and dtmf pushes, its prompts are
+ * served under `/audio/`, `GET /healthz` answers 200, and any other POST is a webhook push.
+ *
+ * @throws {SiphookError} `CONFIG_INVALID`, `CONFIG_READ`, `FLOW_INVALID`, `FLOW_READ`,
+ *   `WEBHOOK_OPTIONS_INVALID`, `AUDIO_HOST_OPTIONS`, or `LISTEN_FAILED` (port in use, …).
+ * @example
+ * const server = await createServer({ port: 0, signature: false });
+ * server.webhookUrl // 'http://127.0.0.1:41234/'
+ * await server.close();
+ */
+export async function createServer(config: ServerConfig = {}): Promise<SiphookServer> {
+  const resolved = await resolveServerConfig(config);
+  const logger = config.logger ?? createLogger(resolved.logLevel);
+  const flow = await loadFlow(config.flow, { cwd: resolved.cwd });
+
+  // The listener is attached before listening, but the parts it dispatches to need the public
+  // URL, which with port 0 is known only once listening: until then it answers 503.
+  let audio: NodeListener | undefined;
+  let webhook: NodeListener | undefined;
+  let closing = false;
+  let prefix = '';
+  const listener: NodeListener = (request, response) => {
+    if (closing) response.setHeader('Connection', 'close');
+    let target = request.url ?? '/';
+    if (prefix !== '' && target.startsWith(prefix)) target = target.slice(prefix.length) || '/';
+    if (target.startsWith(AUDIO_PREFIX) && audio !== undefined) {
+      request.url = target;
+      audio(request, response);
+      return;
+    }
+    if (target === HEALTH_PATH || target.startsWith(`${HEALTH_PATH}?`)) {
+      answerHealth(request.method, response, flow);
+      return;
+    }
+    if (webhook === undefined) {
+      response.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' });
+      response.end('starting\n');
+      return;
+    }
+    webhook(request, response);
+  };
+  const server =
+    resolved.tls === undefined
+      ? http.createServer(listener)
+      : https.createServer({ cert: resolved.tls.cert, key: resolved.tls.key }, listener);
+  // The service gives up after about 10 s; nothing legitimate takes longer to send its headers.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 15_000;
+  server.keepAliveTimeout = 5_000;
+
+  await listen(server, resolved.port, resolved.host);
+  const listenUrl = urlOfAddress(server, resolved.tls !== undefined);
+  const url = resolved.publicUrl ?? listenUrl;
+  prefix = new URL(url).pathname.replace(/\/+$/, '');
+  const audioUrl = `${url}/audio`;
+
+  let audioHost: AudioHost | undefined;
+  let runner: FlowRunner;
+  try {
+    // A flow that plays only absolute URLs needs no prompts folder, and gets no audio host.
+    if (flow.prompts.length > 0) {
+      audioHost = await createAudioHost({
+        root: flow.promptsDir,
+        publicUrl: audioUrl,
+        basePath: '/audio',
+        logger,
+      });
+    }
+    const host = audioHost;
+    runner = createFlowRunner(flow.flow, {
+      promptUrl: host === undefined ? noPrompt : promptUrlsOf(host, flow),
+    });
+    const handler = createWebhookHandler({
+      publicUrl: url,
+      signature:
+        resolved.signature === false
+          ? false
+          : { publicKeys: [sipgatePublicKey(), ...resolved.trustKeys] },
+      ...(resolved.basicAuth === undefined ? {} : { basicAuth: resolved.basicAuth }),
+      ...(config.maxBodyBytes === undefined ? {} : { maxBodyBytes: config.maxBodyBytes }),
+      ...(config.deadlineMs === undefined ? {} : { deadlineMs: config.deadlineMs }),
+      logger,
+      onNewCall: (event, call) => {
+        const response = runner.newCall(event, call.state as FlowState);
+        call.log.debug({ route: runner.routeFor(event) ?? null }, 'flow route');
+        return response;
+      },
+      onDtmf: (event, call) => runner.dtmf(event, call.state as FlowState),
+      onAnswer: (event, call) => {
+        call.log.info({ user: event.user }, 'call answered');
+      },
+      onHangup: (event, call) => {
+        call.log.info({ cause: event.cause }, 'call ended');
+      },
+    });
+    webhook = toNodeListener(handler);
+    audio = audioHost?.handle;
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await audioHost?.close();
+    throw error;
+  }
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      closing = true;
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Connections whose last request finishes while closing are idle: close them as they come.
+      server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      const cut = setTimeout(() => server.closeAllConnections(), resolved.graceMs);
+      cut.unref();
+      await done;
+      clearTimeout(cut);
+      clearInterval(sweep);
+      await audioHost?.close();
+      logger.flush?.();
+    })();
+    return closed;
+  };
+
+  const webhookUrl = withCredentials(`${url}/`, resolved.basicAuth);
+  logger.info(
+    { url, listenUrl, flow: flow.file ?? '(object)', signature: resolved.signature },
+    'siphook server listening',
+  );
+  return {
+    url,
+    listenUrl,
+    webhookUrl,
+    audioUrl,
+    server,
+    flow,
+    config: resolved,
+    logger,
+    close,
+  };
+}
+
+function noPrompt(name: string): never {
+  throw new SiphookError('FLOW_INVALID', `prompt ${name}: the flow has no prompts folder`);
+}
+
+function createLogger(level: string): Logger {
+  return pino({ level, base: undefined }, pino.destination({ dest: 2, sync: false }));
+}
+
+/** Prompt URLs are fixed for the server's life, so they are looked up once here. */
+function promptUrlsOf(host: AudioHost, flow: LoadedFlow): (name: string) => string {
+  const urls = new Map<string, string>();
+  const problems: string[] = [];
+  for (const name of flow.prompts) {
+    try {
+      urls.set(name, host.urlFor(name));
+    } catch (error) {
+      if (!isSiphookError(error)) throw error;
+      const refused = host.refused().find((entry) => entry.file.endsWith(name));
+      problems.push(`${name}: ${refused?.reason ?? error.message}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new SiphookError(
+      'FLOW_INVALID',
+      `prompts of the flow cannot be served:\n${problems.map((line) => `  - ${line}`).join('\n')}`,
+      { prompts: problems },
+    );
+  }
+  return (name) => urls.get(name) ?? host.urlFor(name);
+}
+
+function answerHealth(method: string | undefined, response: http.ServerResponse, flow: LoadedFlow) {
+  if (method !== 'GET' && method !== 'HEAD') {
+    response.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
+    response.end('method not allowed: GET /healthz\n');
+    return;
+  }
+  const body = JSON.stringify({
+    status: 'ok',
+    flow: flow.flow.name ?? null,
+    uptimeSeconds: Math.round(process.uptime()),
+  });
+  response.writeHead(200, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
+  response.end(method === 'HEAD' ? undefined : body);
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(
+        new SiphookError(
+          'LISTEN_FAILED',
+          `cannot listen on ${host}:${port}: ${error.code ?? error.message}${error.code === 'EADDRINUSE' ? ' (the port is taken; choose another with --port or PORT)' : ''}`,
+          { host, port, code: error.code },
+          { cause: error },
+        ),
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** The listening address as a URL; a wildcard address is shown as loopback, which reaches it. */
+function urlOfAddress(server: http.Server, secure: boolean): string {
+  const address = server.address() as AddressInfo;
+  let host = address.address;
+  if (host === '0.0.0.0') host = '127.0.0.1';
+  else if (host === '::') host = '[::1]';
+  else if (address.family === 'IPv6' || host.includes(':')) host = `[${host}]`;
+  return `${secure ? 'https' : 'http'}://${host}:${address.port}`;
+}
+
+function withCredentials(
+  url: string,
+  auth: { username: string; password: string } | undefined,
+): string {
+  if (auth === undefined) return url;
+  const parsed = new URL(url);
+  parsed.username = encodeURIComponent(auth.username);
+  parsed.password = encodeURIComponent(auth.password);
+  return parsed.href;
+}
