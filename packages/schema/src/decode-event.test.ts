@@ -216,6 +216,9 @@ describe('decodeEvent: form decoding', () => {
     const event = decodeEvent(
       'event=dtmf&callId=1&__proto__[polluted]=yes&__proto__=x&constructor=c&hasOwnProperty=h&toString[]=t',
     );
+    expect(Object.getOwnPropertyDescriptor(event.extra, '__proto__')?.value).toBe('x');
+    expect(event.extra['__proto__[polluted]']).toBe('yes');
+    expect(Object.getPrototypeOf(event.extra)).not.toBe('x');
     expect(event.extra['constructor']).toBe('c');
     expect(event.extra['hasOwnProperty']).toBe('h');
     expect(event.extra['toString']).toEqual(['t']);

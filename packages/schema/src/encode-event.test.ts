@@ -240,9 +240,9 @@ const cause = fc.oneof(
 
 function extraFor(event: EventName) {
   const known = new Set<string>([...EVENT_FIELDS[event].scalars, ...EVENT_FIELDS[event].lists]);
-  const key = anyText.filter(
-    (name) => !known.has(name) && !name.endsWith(']') && name !== '__proto__',
-  );
+  const key = fc
+    .oneof(anyText, fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty'))
+    .filter((name) => !known.has(name) && !name.endsWith(']'));
   return fc.dictionary(key, fc.oneof(anyText, list), { maxKeys: 4, noNullPrototype: true });
 }
 
