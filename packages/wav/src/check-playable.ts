@@ -240,7 +240,7 @@ function checkData(info: WavInfo, add: Add): void {
     add({
       code: 'WAV_TRUNCATED',
       message: `"data" declares ${dataSize} bytes from offset ${dataOffset}${note}, but the file ends at byte ${fileSize}; the file is truncated or its header is wrong`,
-      field: 'data',
+      field: 'truncated data',
       received: `${Math.max(0, fileSize - dataOffset)} bytes present`,
       expected: `${dataSize} bytes`,
     });

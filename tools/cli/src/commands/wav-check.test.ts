@@ -1,0 +1,227 @@
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../run-cli.js';
+
+/** A canonical 44-byte-header PCM WAV with the given layout and `frames` frames of a ramp. */
+function wav(
+  options: { rate?: number; channels?: number; bits?: number; frames?: number; tag?: number } = {},
+) {
+  const { rate = 8000, channels = 1, bits = 16, frames = 800, tag = 1 } = options;
+  const blockAlign = (channels * bits) / 8;
+  const dataSize = frames * blockAlign;
+  const bytes = Buffer.alloc(44 + dataSize);
+  bytes.write('RIFF', 0, 'latin1');
+  bytes.writeUInt32LE(36 + dataSize, 4);
+  bytes.write('WAVEfmt ', 8, 'latin1');
+  bytes.writeUInt32LE(16, 16);
+  bytes.writeUInt16LE(tag, 20);
+  bytes.writeUInt16LE(channels, 22);
+  bytes.writeUInt32LE(rate, 24);
+  bytes.writeUInt32LE(rate * blockAlign, 28);
+  bytes.writeUInt16LE(blockAlign, 32);
+  bytes.writeUInt16LE(bits, 34);
+  bytes.write('data', 36, 'latin1');
+  bytes.writeUInt32LE(dataSize, 40);
+  for (let i = 44; i < bytes.length; i++) bytes[i] = (i * 7) & 0xff;
+  return bytes;
+}
+
+async function run(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: { write: (chunk: string) => (stdout += chunk) },
+    stderr: { write: (chunk: string) => (stderr += chunk) },
+  });
+  return { code, stdout, stderr };
+}
+
+let dir: string;
+let server: Server;
+let base: string;
+const path = (name: string) => join(dir, name);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'siphook-cli-wav-'));
+  await writeFile(path('welcome.wav'), wav({ frames: 18480 }));
+  await writeFile(path('prompt.wav'), wav({ rate: 44100, channels: 2, frames: 4410 }));
+  await writeFile(path('cut.wav'), wav({ frames: 8000 }).subarray(0, 10000));
+  await writeFile(
+    path('music.mp3'),
+    Buffer.concat([Buffer.from('ID3\u0004\0\0\0\0\0\u0023'), Buffer.alloc(100, 0x55)]),
+  );
+  const served = wav({ frames: 16000 });
+  server = createServer((req, res) => {
+    if (req.url === '/welcome.wav') {
+      res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': served.length });
+      res.end(served);
+    } else if (req.url === '/text.wav') {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': served.length });
+      res.end(served);
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('siphook wav check', () => {
+  it('prints ok with the format and duration, and exits 0', async () => {
+    const result = await run(['wav', 'check', path('welcome.wav')]);
+    expect(result).toEqual({
+      code: 0,
+      stdout: `${path('welcome.wav')}: ok (8000 Hz mono 16-bit PCM, 2.31 s)\n`,
+      stderr: '',
+    });
+  });
+
+  it('prints one line of reasons per input and exits 1 when any is not playable', async () => {
+    const result = await run([
+      'wav',
+      'check',
+      path('welcome.wav'),
+      path('prompt.wav'),
+      path('music.mp3'),
+      path('cut.wav'),
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n')).toEqual([
+      `${path('welcome.wav')}: ok (8000 Hz mono 16-bit PCM, 2.31 s)`,
+      `${path('prompt.wav')}: channels 2, expected 1; sample rate 44100 Hz, expected 8000 Hz`,
+      `${path('music.mp3')}: not a WAV file: MP3 audio (ID3 tag); convert it with \`siphook wav convert\``,
+      `${path('cut.wav')}: truncated data 9956 bytes present, expected 16000 bytes`,
+      '',
+    ]);
+  });
+
+  it('exits 2 for a missing file, still checking the others', async () => {
+    const result = await run([
+      'wav',
+      'check',
+      path('welcome.wav'),
+      path('missing.wav'),
+      path('prompt.wav'),
+    ]);
+    expect(result.code).toBe(2);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(/missing\.wav.*: cannot read .*ENOENT/);
+  });
+
+  it('exits 2 without inputs or with a bad option', async () => {
+    expect((await run(['wav', 'check'])).code).toBe(2);
+    expect((await run(['wav', 'check', '--timeout', 'soon', path('welcome.wav')])).code).toBe(2);
+  });
+
+  it('prints JSON with --json', async () => {
+    const result = await run(['wav', 'check', '--json', path('prompt.wav'), path('missing.wav')]);
+    expect(result.code).toBe(2);
+    const outcomes = JSON.parse(result.stdout) as {
+      input: string;
+      ok: boolean;
+      problems: { code: string }[];
+      error?: { code: string };
+      info?: { format: { sampleRate: number } };
+    }[];
+    expect(outcomes.map((outcome) => outcome.ok)).toEqual([false, false]);
+    expect(outcomes[0]?.problems.map((problem) => problem.code)).toEqual([
+      'WAV_CHANNELS',
+      'WAV_SAMPLE_RATE',
+    ]);
+    expect(outcomes[0]?.info?.format.sampleRate).toBe(44100);
+    expect(outcomes[1]?.error?.code).toBe('WAV_READ_FAILED');
+  });
+
+  it('checks URLs, with warnings on the same line', async () => {
+    const result = await run([
+      'wav',
+      'check',
+      `${base}/welcome.wav`,
+      `${base}/text.wav`,
+      `${base}/none.wav`,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n')).toEqual([
+      `${base}/welcome.wav: ok (8000 Hz mono 16-bit PCM, 2.00 s)`,
+      `${base}/text.wav: ok (8000 Hz mono 16-bit PCM, 2.00 s); warning: Content-Type text/plain, expected audio/wav, audio/x-wav or audio/wave`,
+      `${base}/none.wav: HTTP status 404, expected 200 or 206`,
+      '',
+    ]);
+  });
+});
+
+describe('siphook wav info', () => {
+  it('prints every detail and exits 1 for a file that will not play', async () => {
+    const result = await run(['wav', 'info', path('prompt.wav')]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(
+      [
+        path('prompt.wav'),
+        '  container    RIFF/WAVE, RIFF size 17676',
+        '  file size    17684 bytes',
+        '  format tag   1 (PCM)',
+        '  channels     2',
+        '  sample rate  44100 Hz',
+        '  bits         16',
+        '  byte rate    176400',
+        '  block align  4',
+        '  data         17640 bytes at offset 44',
+        '  duration     0.100 s',
+        '  chunks       2',
+        '    "fmt "  offset 12         size 16',
+        '    "data"  offset 36         size 17640',
+        '  playable     no',
+        '    - WAV_CHANNELS: channel count is 2; a Play file must be mono (1 channel)',
+        '    - WAV_SAMPLE_RATE: sample rate is 44100 Hz; a Play file must be 8000 Hz',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints JSON and exits 0 for a playable file', async () => {
+    const result = await run(['wav', 'info', '--json', path('welcome.wav')]);
+    expect(result.code).toBe(0);
+    const outcome = JSON.parse(result.stdout) as {
+      ok: boolean;
+      info: { dataSize: number; chunks: unknown[] };
+    };
+    expect(outcome.ok).toBe(true);
+    expect(outcome.info.dataSize).toBe(36960);
+    expect(outcome.info.chunks).toHaveLength(2);
+  });
+
+  it('exits 2 for a missing file', async () => {
+    const result = await run(['wav', 'info', path('missing.wav')]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('ENOENT');
+  });
+});
+
+describe('the siphook bin', () => {
+  it('runs `wav check` as a real process with the right exit status', async () => {
+    const bin = fileURLToPath(new URL('../../bin/siphook.js', import.meta.url));
+    const exec = promisify(execFile);
+    const ok = await exec(process.execPath, [bin, 'wav', 'check', path('welcome.wav')]);
+    expect(ok.stdout).toBe(`${path('welcome.wav')}: ok (8000 Hz mono 16-bit PCM, 2.31 s)\n`);
+    const bad = await exec(process.execPath, [bin, 'wav', 'check', path('prompt.wav')]).catch(
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(bad).toMatchObject({ code: 1 });
+    expect(bad.stdout).toContain('sample rate 44100 Hz, expected 8000 Hz');
+  }, 60_000);
+});
