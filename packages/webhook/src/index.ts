@@ -20,6 +20,14 @@ export {
   type RequestInfo,
   type WebhookHandler,
 } from './create-webhook-handler.js';
+export { type ExpressMiddleware, expressMiddleware } from './express-middleware.js';
+export {
+  type FastifyInstanceLike,
+  type FastifyReplyLike,
+  type FastifyRequestLike,
+  type FastifyWebhookPlugin,
+  fastifyPlugin,
+} from './fastify-plugin.js';
 export { XML_CONTENT_TYPE } from './http-replies.js';
 export { sipgatePublicKey } from './sipgate-public-key.js';
 export { type NodeListener, type NodeListenerOptions, toNodeListener } from './to-node-listener.js';

@@ -63,23 +63,7 @@ export function servePush(
     return;
   }
   const proceed = (body: Uint8Array): void => {
-    const push: PushRequest = {
-      contentType: headers['content-type'],
-      authorization: headers.authorization,
-      signature: single(headers['x-sipgate-signature']),
-      forwardedFor: single(headers['x-forwarded-for']),
-      remoteAddress,
-      body,
-    };
-    if (pipeline.derivesUrls) {
-      push.host = headers.host;
-      push.forwardedHost = single(headers['x-forwarded-host']);
-      push.forwardedProto = single(headers['x-forwarded-proto']);
-      push.protocol = (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-      const url = (request as { originalUrl?: string }).originalUrl ?? request.url ?? '/';
-      const query = url.indexOf('?');
-      push.path = query === -1 ? url : url.slice(0, query);
-    }
+    const push = toPushRequest(pipeline, request, body);
     pipeline.handle(push, startedAt).then(
       (reply) => send(response, reply),
       (error: unknown) => {
@@ -105,6 +89,34 @@ export function servePush(
       send(response, BODY_INCOMPLETE);
     } else proceed(body);
   });
+}
+
+/** The pipeline's view of a node:http request whose body has been read. */
+export function toPushRequest(
+  pipeline: PushPipeline,
+  request: IncomingMessage,
+  body: Uint8Array,
+): PushRequest {
+  const headers = request.headers;
+  const push: PushRequest = {
+    contentType: headers['content-type'],
+    authorization: headers.authorization,
+    signature: single(headers['x-sipgate-signature']),
+    forwardedFor: single(headers['x-forwarded-for']),
+    remoteAddress: request.socket.remoteAddress,
+    body,
+  };
+  if (pipeline.derivesUrls) {
+    push.host = headers.host;
+    push.forwardedHost = single(headers['x-forwarded-host']);
+    push.forwardedProto = single(headers['x-forwarded-proto']);
+    push.protocol = (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+    // Express strips its mount path from `url`; callbacks must go back through it.
+    const url = (request as { originalUrl?: string }).originalUrl ?? request.url ?? '/';
+    const query = url.indexOf('?');
+    push.path = query === -1 ? url : url.slice(0, query);
+  }
+  return push;
 }
 
 /** Collects a request body up to `maxBytes`; calls back once, with the bytes or why not. */

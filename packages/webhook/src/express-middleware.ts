@@ -1,0 +1,42 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SiphookError } from '@siphook/schema';
+import { pipelineOf, type WebhookHandler } from './create-webhook-handler.js';
+import { servePush, toNodeListener } from './to-node-listener.js';
+
+/** An Express (4 or 5) middleware, typed with node:http types so Express stays optional. */
+export type ExpressMiddleware = (
+  request: IncomingMessage & { body?: unknown },
+  response: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
+
+/**
+ * Adapts a webhook handler to Express. Mount it before any body parser (it reads the raw body
+ * itself, which the signature needs), or after `express.raw({ type: '*\/*' })`. The handler
+ * answers every request that reaches it, so mount it on its own path.
+ *
+ * @example
+ * app.use('/sipgate', expressMiddleware(createWebhookHandler({ publicUrl: 'https://example.com/sipgate', onNewCall })));
+ */
+export function expressMiddleware(handler: WebhookHandler): ExpressMiddleware {
+  const pipeline = pipelineOf(handler);
+  const listener = pipeline === undefined ? toNodeListener(handler) : undefined;
+  return (request, response, next) => {
+    const body = request.body;
+    let preread: Uint8Array | undefined;
+    if (body instanceof Uint8Array) preread = body;
+    else if (typeof body === 'string') preread = Buffer.from(body, 'utf8');
+    else if (request.readableEnded || (request as { _body?: boolean })._body === true) {
+      // A parser turned the body into an object: the exact bytes the signature covers are gone.
+      next(
+        new SiphookError(
+          'WEBHOOK_BODY_CONSUMED',
+          'request body: expected the raw bytes (mount expressMiddleware before body parsers, or after express.raw()); received a body another middleware already parsed',
+        ),
+      );
+      return;
+    }
+    if (pipeline !== undefined) servePush(pipeline, request, response, preread);
+    else listener!(request, response);
+  };
+}
