@@ -1,5 +1,6 @@
 import { createIssue, type Issue, SiphookError, summarizeIssues } from '@siphook/schema';
 import type { BasicAuthCredentials } from './basic-auth.js';
+import type { PromptEntry, RefusedFile } from './ingest-root.js';
 
 /**
  * The part of a logger the host uses; a pino logger fits as is. Messages are structured: the first
@@ -54,6 +55,17 @@ export interface AudioHostOptions {
   ffmpegPath?: string;
   /** Structured logger (pino fits). Default: silent. */
   logger?: AudioHostLogger;
+  /**
+   * Called after every scan (the first one included) with what is served and what was refused;
+   * with `watch`, this is how a caller learns that URLs changed.
+   */
+  onIngest?: (result: IngestSummary) => void;
+}
+
+/** What one scan of the root produced, as handed to `onIngest`. */
+export interface IngestSummary {
+  prompts: PromptEntry[];
+  refused: RefusedFile[];
 }
 
 /** Options after validation, with defaults filled in. */
@@ -72,6 +84,7 @@ export interface ResolvedOptions {
   maxMemoryBytes: number;
   ffmpegPath: string | undefined;
   logger: AudioHostLogger | undefined;
+  onIngest: ((result: IngestSummary) => void) | undefined;
 }
 
 const BASE_PATH = /^(\/[A-Za-z0-9._~!$&'()*+,;=@-]+)+$/;
@@ -158,6 +171,9 @@ export function resolveOptions(options: AudioHostOptions): ResolvedOptions {
   optionalPositiveInteger(input, 'maxFileBytes', issues);
   optionalPositiveInteger(input, 'maxMemoryBytes', issues);
   optionalString(input, 'ffmpegPath', 'a file path', issues);
+  if (input['onIngest'] !== undefined && typeof input['onIngest'] !== 'function') {
+    issues.push(createIssue('FIELD_INVALID', 'onIngest', 'a function', typeof input['onIngest']));
+  }
   if (issues.length > 0) {
     throw new SiphookError(
       'AUDIO_HOST_OPTIONS',
@@ -182,6 +198,7 @@ export function resolveOptions(options: AudioHostOptions): ResolvedOptions {
     maxMemoryBytes: options.maxMemoryBytes ?? 1024 * 1024,
     ffmpegPath: options.ffmpegPath,
     logger: options.logger,
+    onIngest: options.onIngest,
   };
 }
 

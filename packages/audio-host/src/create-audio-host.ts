@@ -119,6 +119,10 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
       manifest: manifestOf(result.prompts),
     };
     refusedFiles = result.refused;
+    resolved.onIngest?.({
+      prompts: result.prompts.map(publicEntry),
+      refused: result.refused.map((file) => ({ ...file })),
+    });
     logger?.info(
       { root, prompts: result.prompts.length, refused: result.refused.length },
       'audio root ingested',
@@ -341,6 +345,16 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
   host.handle = host.handle.bind(host);
   host.fetch = host.fetch.bind(host);
   return host;
+}
+
+/** The public view of a stored prompt: without the bytes and the bookkeeping. */
+function publicEntry({
+  bytes: _bytes,
+  sourceKey: _key,
+  pathMtimeMs: _mtime,
+  ...entry
+}: StoredPrompt): PromptEntry {
+  return entry;
 }
 
 function manifestOf(prompts: readonly StoredPrompt[]): Uint8Array {

@@ -129,12 +129,15 @@ export async function ingestRoot(settings: IngestSettings): Promise<IngestResult
   const refused: RefusedFile[] = [];
   const candidates: Candidate[] = [];
   await walk(settings, settings.root, candidates, refused);
-  // WAV sources first, so that `welcome.wav` keeps its name when `welcome.mp3` also exists.
-  candidates.sort((a, b) => {
-    const aWav = WAV_EXTENSIONS.has(a.extension) ? 0 : 1;
-    const bWav = WAV_EXTENSIONS.has(b.extension) ? 0 : 1;
-    return aWav - bWav || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
-  });
+  // A file already named as served (`welcome.wav`) keeps the name over `welcome.WAVE` or
+  // `welcome.mp3`; then WAV before other audio; then by path, so the outcome never depends on readdir.
+  const rank = (candidate: Candidate): number =>
+    servedNameOf(candidate.file) === candidate.file
+      ? 0
+      : WAV_EXTENSIONS.has(candidate.extension)
+        ? 1
+        : 2;
+  candidates.sort((a, b) => rank(a) - rank(b) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const prompts: StoredPrompt[] = [];
   const taken = new Map<string, string>();
   for (const candidate of candidates) {

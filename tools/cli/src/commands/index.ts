@@ -1,4 +1,6 @@
 import type { RegisterCommand } from '../context.js';
+import { registerServeAudio } from './serve-audio.js';
+import { registerServer } from './server.js';
 import { registerWav } from './wav.js';
 
 /**
@@ -7,5 +9,7 @@ import { registerWav } from './wav.js';
  */
 export const commands: RegisterCommand[] = [
   registerWav,
+  registerServeAudio,
+  registerServer,
   // xml, serve-audio, server, simulate: one line each, added by their work
 ];

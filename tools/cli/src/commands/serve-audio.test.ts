@@ -1,0 +1,151 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../run-cli.js';
+
+/** 8 kHz mono 16-bit PCM, `seconds` long: what Play accepts as is. */
+function playableWav(seconds: number, pitch: number): Buffer {
+  const frames = 8000 * seconds;
+  const buffer = Buffer.alloc(44 + frames * 2);
+  buffer.write('RIFF', 0, 'ascii');
+  buffer.writeUInt32LE(36 + frames * 2, 4);
+  buffer.write('WAVEfmt ', 8, 'ascii');
+  buffer.writeUInt32LE(16, 16);
+  buffer.writeUInt16LE(1, 20);
+  buffer.writeUInt16LE(1, 22);
+  buffer.writeUInt32LE(8000, 24);
+  buffer.writeUInt32LE(16000, 28);
+  buffer.writeUInt16LE(2, 32);
+  buffer.writeUInt16LE(16, 34);
+  buffer.write('data', 36, 'ascii');
+  buffer.writeUInt32LE(frames * 2, 40);
+  for (let i = 0; i < frames; i++)
+    buffer.writeInt16LE(Math.round(6000 * Math.sin((2 * Math.PI * pitch * i) / 8000)), 44 + i * 2);
+  return buffer;
+}
+
+function capture() {
+  let text = '';
+  return {
+    write: (chunk: string) => (text += chunk),
+    get text() {
+      return text;
+    },
+  };
+}
+
+let dir: string;
+const welcome = playableWav(1, 440);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'siphook-cli-serve-audio-'));
+  await writeFile(join(dir, 'welcome.wav'), welcome);
+  await writeFile(join(dir, 'page.wav'), '<!DOCTYPE html><html>not audio</html>');
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('siphook serve-audio (runCli)', () => {
+  it('prints each Play URL on stdout, refused files on stderr, serves them, and stops on the signal', async () => {
+    const stdout = capture();
+    const stderr = capture();
+    const controller = new AbortController();
+    const code = await runCli(['serve-audio', dir, '--port', '0'], {
+      stdout,
+      stderr,
+      signal: controller.signal,
+    });
+    expect(code).toBe(0);
+    const match = /^welcome\.wav {2}(http:\/\/127\.0\.0\.1:\d+\/welcome\.[0-9a-f]{8}\.wav)\n$/.exec(
+      stdout.text,
+    );
+    expect(match, stdout.text).not.toBeNull();
+    expect(stderr.text).toMatch(/^refused page\.wav: .+/m);
+    expect(stderr.text).toContain('serving 1 prompt from');
+    const response = await fetch(match![1]!);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(Buffer.from(await response.arrayBuffer()).equals(welcome)).toBe(true);
+
+    controller.abort();
+    await vi.waitFor(() => expect(stderr.text).toContain('siphook serve-audio stopped (abort)'));
+    await expect(fetch(match![1]!)).rejects.toThrow();
+  });
+
+  it('prints one JSON line with --json', async () => {
+    const stdout = capture();
+    const stderr = capture();
+    const controller = new AbortController();
+    await runCli(
+      ['serve-audio', dir, '--port', '0', '--json', '--public-url', 'https://example.com/audio'],
+      {
+        stdout,
+        stderr,
+        signal: controller.signal,
+      },
+    );
+    try {
+      const line = JSON.parse(stdout.text);
+      expect(line).toMatchObject({
+        url: 'https://example.com/audio',
+        root: dir,
+        prompts: [
+          { name: 'welcome.wav', source: 'welcome.wav', converted: false, size: welcome.length },
+        ],
+        refused: [expect.objectContaining({ file: 'page.wav' })],
+      });
+      expect(line.prompts[0].url).toMatch(
+        /^https:\/\/example\.com\/audio\/welcome\.[0-9a-f]{8}\.wav$/,
+      );
+    } finally {
+      controller.abort();
+      await vi.waitFor(() => expect(stderr.text).toContain('stopped'));
+    }
+  });
+
+  it('exits 2 for a missing folder and for a bad port', async () => {
+    const stderr = capture();
+    expect(
+      await runCli(['serve-audio', join(dir, 'missing'), '--port', '0'], {
+        stdout: capture(),
+        stderr,
+      }),
+    ).toBe(2);
+    expect(stderr.text).toContain('root: expected a readable folder');
+    expect(
+      await runCli(['serve-audio', dir, '--port', '70000'], {
+        stdout: capture(),
+        stderr: capture(),
+      }),
+    ).toBe(2);
+  });
+});
+
+describe('siphook serve-audio (real bin)', () => {
+  it('serves until SIGTERM, then shuts down gracefully with exit status 0', async () => {
+    const bin = fileURLToPath(new URL('../../bin/siphook.js', import.meta.url));
+    const child = spawn(process.execPath, [bin, 'serve-audio', dir, '--port', '0', '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    try {
+      await vi.waitFor(() => expect(stdout).toContain('\n'), { timeout: 20_000, interval: 50 });
+      const url = JSON.parse(stdout.split('\n')[0]!).prompts[0].url as string;
+      const response = await fetch(url);
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('siphook serve-audio stopped (SIGTERM)');
+  }, 30_000);
+});
