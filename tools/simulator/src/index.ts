@@ -27,6 +27,7 @@ export {
   type PushRequest,
   type PushResult,
 } from './push-client.js';
+export { type RunOptions, runSimulation } from './run-simulation.js';
 export {
   type Expectation,
   ExpectationSchema,
@@ -45,6 +46,7 @@ export {
   signBody,
   type TestKeyPair,
 } from './sign-body.js';
+export { REJECT_CAUSES, simulateCall } from './simulate-call.js';
 export {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_STEPS,
