@@ -1,0 +1,186 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../run-cli.js';
+
+const BIN = fileURLToPath(new URL('../../bin/siphook.js', import.meta.url));
+const NEW_CALL =
+  'from=492111234567&to=4915791234567&direction=in&event=newCall&callId=123456&user[]=Alice&user[]=Bob';
+
+async function run(argv: string[], signal?: AbortSignal) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: { write: (chunk: string) => (stdout += chunk) },
+    stderr: { write: (chunk: string) => (stderr += chunk) },
+    ...(signal === undefined ? {} : { signal }),
+  });
+  return { code, stdout, stderr };
+}
+
+function post(url: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** Starts the real bin and resolves with the process and its startup JSON line. */
+async function startBin(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [BIN, 'server', '--json', ...args], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const info = await new Promise<{ webhookUrl: string; listenUrl: string }>((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const line = stdout.split('\n')[0];
+      if (stdout.includes('\n') && line !== undefined) resolve(JSON.parse(line));
+    });
+    child.on('exit', (code) => reject(new Error(`bin exited ${code}: ${stderr}`)));
+  });
+  return { child, info, stderr: () => stderr };
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+describe('siphook server (in-process)', () => {
+  it('prints help naming every option and the environment', async () => {
+    const { code, stdout } = await run(['server', '--help']);
+    expect(code).toBe(0);
+    for (const flag of [
+      '--flow',
+      '--port',
+      '--host',
+      '--public-url',
+      '--basic-auth',
+      '--no-signature',
+      '--trust-key',
+      '--tls-cert',
+      '--tls-key',
+      '--log-level',
+      '--json',
+    ]) {
+      expect(stdout).toContain(flag);
+    }
+    expect(stdout).toContain('SIPHOOK_SIGNATURE=off');
+  });
+
+  it('exits 2 with the flow problem and its line for an invalid flow file', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'siphook-cli-flow-'));
+    try {
+      const file = path.join(dir, 'bad.yaml');
+      await writeFile(file, 'routes:\n  - actions:\n      - dial: "+49 211"\n');
+      const { code, stderr } = await run(['server', '--port', '0', '--flow', file]);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/bad\.yaml:3:\d+: routes\[0\]\.actions\[0\]\.dial: expected/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 2 for a bad --basic-auth or --port', async () => {
+    expect((await run(['server', '--port', '0', '--basic-auth', 'nocolon'])).code).toBe(2);
+    const port = await run(['server', '--port', 'eighty']);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain('expected an integer from 0 to 65535');
+  });
+
+  it('serves until its signal aborts, printing the banner with the dashboard URL', async () => {
+    const controller = new AbortController();
+    const { code, stdout } = await run(
+      ['server', '--port', '0', '--no-signature', '--log-level', 'silent'],
+      controller.signal,
+    );
+    expect(code).toBe(0);
+    const url = /Webhook URL for the sipgate\.io dashboard.*\n {2}(\S+)/.exec(stdout)?.[1];
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(stdout).toContain(`npx siphook simulate ${url} --dtmf 1`);
+    expect(stdout).toContain('Signatures: OFF');
+    expect((await post(url!, NEW_CALL)).status).toBe(200);
+    controller.abort();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect(post(url!, NEW_CALL)).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('siphook server (the real bin)', { timeout: 30_000 }, () => {
+  it('reads PORT and SIPHOOK_SIGNATURE from the environment', async () => {
+    const { child, info } = await startBin([], { PORT: '0', SIPHOOK_SIGNATURE: 'off' });
+    expect(info.listenUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(info.listenUrl).not.toMatch(/:3000$/);
+    expect((await post(info.webhookUrl, NEW_CALL)).status).toBe(200);
+    child.kill('SIGINT');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+
+  it('keeps signatures on by default: an unsigned push gets 401', async () => {
+    const { child, info } = await startBin(['--port', '0']);
+    expect((await post(info.webhookUrl, NEW_CALL)).status).toBe(401);
+    child.kill('SIGTERM');
+    expect((await once(child, 'exit'))[0]).toBe(0);
+  });
+
+  it('on SIGTERM finishes the request in flight, refuses new connections, then exits 0', async () => {
+    const { child, info } = await startBin(['--port', '0', '--no-signature']);
+    const target = new URL(info.webhookUrl);
+    const exited = once(child, 'exit');
+    // The body arrives in two parts, with SIGTERM sent in between.
+    const request = http.request({
+      host: target.hostname,
+      port: target.port,
+      method: 'POST',
+      agent: false,
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'Content-Length': NEW_CALL.length,
+      },
+    });
+    const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      request.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      });
+      request.on('error', reject);
+    });
+    request.write(NEW_CALL.slice(0, 25));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(child.exitCode).toBeNull();
+    await expect(post(info.webhookUrl, NEW_CALL)).rejects.toThrow(/ECONNREFUSED/);
+    request.end(NEW_CALL.slice(25));
+    const reply = await answered;
+    expect(reply.status).toBe(200);
+    expect(reply.body).toContain('<Gather');
+    const [code] = await exited;
+    expect(code).toBe(0);
+  });
+});

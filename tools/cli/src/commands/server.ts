@@ -1,0 +1,217 @@
+import { isSiphookError } from '@siphook/schema';
+import {
+  createServer,
+  describeServer,
+  formatBanner,
+  LOG_LEVELS,
+  parseBasicAuth,
+  type ServerConfig,
+  type SiphookServer,
+} from '@siphook/server';
+import { InvalidArgumentError, Option } from 'commander';
+import { type CommandContext, ExitCode, type RegisterCommand } from '../context.js';
+
+/** Flags of `siphook server`, as commander hands them over. */
+interface ServerFlags {
+  flow?: string;
+  port?: number;
+  host?: string;
+  publicUrl?: string;
+  basicAuth?: string;
+  signature: boolean;
+  trustKey: string[];
+  tlsCert?: string;
+  tlsKey?: string;
+  logLevel?: string;
+  graceMs?: number;
+  json?: boolean;
+}
+
+const OFF = new Set(['off', 'false', '0', 'no']);
+const ON = new Set(['on', 'true', '1', 'yes']);
+
+const parsePort = (value: string): number => {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new InvalidArgumentError(`expected an integer from 0 to 65535; received "${value}"`);
+  }
+  return port;
+};
+
+const parseMs = (value: string): number => {
+  if (!/^\d+$/.test(value)) {
+    throw new InvalidArgumentError(`expected milliseconds (an integer >= 0); received "${value}"`);
+  }
+  return Number(value);
+};
+
+/**
+ * `siphook server`: runs the reference webhook server with a flow (the demo flow by default) until
+ * SIGTERM or SIGINT, then finishes in-flight requests and exits 0.
+ */
+export const registerServer: RegisterCommand = (program, context) => {
+  program
+    .command('server')
+    .description(
+      'run the reference webhook server with a declarative call flow (default: the demo flow)',
+    )
+    .addOption(
+      new Option('--flow <file>', 'flow file (YAML or JSON); default: the bundled demo flow').env(
+        'SIPHOOK_FLOW',
+      ),
+    )
+    .addOption(
+      new Option('-p, --port <number>', 'port to listen on (0: any free port)')
+        .env('PORT')
+        .argParser(parsePort)
+        .default(3000),
+    )
+    .addOption(
+      new Option(
+        '--host <address>',
+        'address to listen on; 0.0.0.0 to take requests from other machines',
+      )
+        .env('HOST')
+        .default('127.0.0.1'),
+    )
+    .addOption(
+      new Option(
+        '--public-url <url>',
+        'URL sipgate.io reaches this server at; prompt and callback URLs use it (default: the listen address)',
+      ).env('PUBLIC_URL'),
+    )
+    .addOption(
+      new Option('--basic-auth <user:pass>', 'require HTTP Basic auth on webhook requests').env(
+        'SIPHOOK_BASIC_AUTH',
+      ),
+    )
+    .option(
+      '--no-signature',
+      'do not check X-Sipgate-Signature (also SIPHOOK_SIGNATURE=off); for local play only',
+    )
+    .option(
+      '--trust-key <pem>',
+      'also accept signatures by this public key (PEM file); repeatable',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .addOption(
+      new Option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)').env('TLS_CERT'),
+    )
+    .addOption(new Option('--tls-key <file>', 'private key of --tls-cert (PEM)').env('TLS_KEY'))
+    .addOption(
+      new Option('--log-level <level>', 'log level of the JSON logs on stderr')
+        .env('LOG_LEVEL')
+        .choices(LOG_LEVELS)
+        .default('info'),
+    )
+    .addOption(
+      new Option('--grace-ms <ms>', 'on shutdown, how long in-flight requests may take')
+        .argParser(parseMs)
+        .default(10_000),
+    )
+    .option('--json', 'print the startup information as one JSON line instead of the banner')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Environment: PORT, HOST, PUBLIC_URL, SIPHOOK_FLOW, SIPHOOK_BASIC_AUTH=user:pass,',
+        'SIPHOOK_SIGNATURE=off, TLS_CERT, TLS_KEY, LOG_LEVEL. Flags win over the environment.',
+        '',
+        'Example: siphook server --no-signature   then   npx siphook simulate http://127.0.0.1:3000/ --dtmf 1',
+      ].join('\n'),
+    )
+    .action(async (flags: ServerFlags) => {
+      await runServer(flags, context);
+    });
+};
+
+async function runServer(flags: ServerFlags, context: CommandContext): Promise<void> {
+  let config: ServerConfig;
+  let server: SiphookServer;
+  try {
+    config = toConfig(flags, process.env);
+    server = await createServer(config);
+  } catch (error) {
+    if (!isSiphookError(error)) throw error;
+    context.stderr.write(`siphook server: ${error.message}\n`);
+    context.setExitCode(ExitCode.usage);
+    return;
+  }
+  const info = describeServer(server);
+  context.stdout.write(
+    flags.json === true
+      ? `${JSON.stringify(info)}\n`
+      : formatBanner(info, { publicUrlGiven: config.publicUrl !== undefined }),
+  );
+
+  let stopping = false;
+  const stop = (reason: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    // A second Ctrl+C while waiting for in-flight requests stops at once.
+    process.once('SIGINT', forceExit);
+    server.logger.info(
+      { reason },
+      'shutting down: refusing new connections, finishing in-flight requests',
+    );
+    server.close().then(
+      () => {
+        process.off('SIGINT', forceExit);
+        context.stderr.write('siphook server stopped\n');
+        if (reason === 'SIGTERM' || reason === 'SIGINT') {
+          // Everything is closed, so the process ends by itself; this only guards against a
+          // stray handle keeping a signalled process alive.
+          setTimeout(() => process.exit(), 2000).unref();
+        }
+      },
+      (error: unknown) => {
+        context.stderr.write(`siphook server: shutdown failed: ${String(error)}\n`);
+        process.exitCode = 1;
+      },
+    );
+  };
+  const onSignal = (signal: NodeJS.Signals): void => stop(signal);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  if (context.signal.aborted) stop('abort');
+  else context.signal.addEventListener('abort', () => stop('abort'), { once: true });
+}
+
+function forceExit(): void {
+  process.exit(130);
+}
+
+/** Flags first, then the environment, then the defaults commander already filled in. */
+function toConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): ServerConfig {
+  const config: ServerConfig = {
+    port: flags.port ?? 3000,
+    host: flags.host ?? '127.0.0.1',
+    logLevel: flags.logLevel ?? 'info',
+    graceMs: flags.graceMs ?? 10_000,
+    signature: signatureSetting(flags.signature, env['SIPHOOK_SIGNATURE']),
+  };
+  if (flags.flow !== undefined) config.flow = flags.flow;
+  if (flags.publicUrl !== undefined && flags.publicUrl !== '') config.publicUrl = flags.publicUrl;
+  if (flags.basicAuth !== undefined && flags.basicAuth !== '') {
+    config.basicAuth = parseBasicAuth(flags.basicAuth);
+  }
+  if (flags.trustKey.length > 0) config.trustKeys = flags.trustKey;
+  if (flags.tlsCert !== undefined || flags.tlsKey !== undefined) {
+    config.tls = { cert: flags.tlsCert ?? '', key: flags.tlsKey ?? '' };
+  }
+  return config;
+}
+
+function signatureSetting(flag: boolean, env: string | undefined): boolean {
+  if (!flag) return false;
+  if (env === undefined || env === '') return true;
+  const value = env.toLowerCase();
+  if (OFF.has(value)) return false;
+  if (ON.has(value)) return true;
+  throw new InvalidArgumentError(
+    `SIPHOOK_SIGNATURE: expected on or off; received "${env.slice(0, 80)}"`,
+  );
+}
