@@ -5,7 +5,6 @@ import {
   EVENT_FIELDS,
   EVENT_NAMES,
   EVENT_SCHEMAS,
-  type EventName,
   type WebhookEvent,
 } from './events.js';
 import { createIssue, type Issue, SiphookError, summarizeIssues } from './siphook-error.js';
