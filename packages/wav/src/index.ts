@@ -1,6 +1,12 @@
 export { checkPlayable, PLAY_FORMAT, type PlayableResult } from './check-playable.js';
 export { type CheckUrlOptions, type CheckUrlResult, checkUrl } from './check-url.js';
+export {
+  type ConvertOptions,
+  type ConvertResult,
+  convertToPlayable,
+} from './convert-to-playable.js';
 export { type DetectedFormat, detectFormat } from './detect-format.js';
+export { FFMPEG_PLAY_OPTIONS, findFfmpeg } from './ffmpeg.js';
 export {
   type InspectWavOptions,
   inspectWav,
@@ -8,6 +14,15 @@ export {
   inspectWavHead,
   type WavSource,
 } from './inspect-wav.js';
+export {
+  createPlayResampler,
+  designPolyphaseFilter,
+  type LowPassSpec,
+  PLAY_LOW_PASS,
+  type PolyphaseFilter,
+  planPlayResampling,
+  type Resampler,
+} from './resample.js';
 export {
   describeFormat,
   describeFormatTag,
@@ -18,3 +33,4 @@ export {
   type WavInfo,
   type WavProblem,
 } from './wav-info.js';
+export { CANONICAL_HEADER_BYTES, encodeCanonicalHeader } from './write-wav.js';
