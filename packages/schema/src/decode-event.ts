@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import { compileObjectCheck } from './compile-check.js';
 import { type FormBody, LIST_SUFFIX, toSearchParams } from './decode-form.js';
-import {
-  EVENT_FIELDS,
-  EVENT_NAMES,
-  EVENT_SCHEMAS,
-  type WebhookEvent,
-} from './events.js';
+import { EVENT_FIELDS, EVENT_NAMES, EVENT_SCHEMAS, type WebhookEvent } from './events.js';
 import { createIssue, type Issue, SiphookError, summarizeIssues } from './siphook-error.js';
 import { fromZodIssues } from './zod-issues.js';
 
