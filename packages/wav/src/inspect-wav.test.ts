@@ -257,7 +257,10 @@ describe('inspectWav', () => {
     const error = await inspectWav(missing).catch((e: unknown) => e);
     expect(isSiphookError(error, 'WAV_READ_FAILED')).toBe(true);
     expect((error as Error).message).toContain('missing.wav');
-    expect((error as { details: { cause: string } }).details.cause).toBe('ENOENT');
+    expect((error as { details: { systemCode: string; source: string } }).details).toEqual({
+      systemCode: 'ENOENT',
+      source: missing,
+    });
   });
 
   it('reads a stream only until fmt and data are found, then destroys it', async () => {

@@ -34,8 +34,11 @@ interface ReadResult {
 
 type Walk = Generator<ReadRequest, WavInfo, ReadResult>;
 
-/** Bytes read from a file up front: the header region of nearly every WAV file fits in it. */
-const FILE_HEAD_BYTES = 64 * 1024;
+/**
+ * Bytes read from a file up front: the header region of nearly every WAV file fits in it; larger
+ * chunks before `data` are seeked over with 8-byte reads.
+ */
+const FILE_HEAD_BYTES = 8 * 1024;
 const DEFAULT_STREAM_MAX_BYTES = 1024 * 1024;
 /** Bounds the walk over files made of many tiny chunks. */
 const MAX_CHUNKS = 4096;
@@ -84,7 +87,7 @@ function* walkWav(fileSize: number | undefined, stopAfterData: boolean): Walk {
       received: detected.description,
       expected: 'RIFF/WAVE',
     });
-    return info;
+    return finish(info);
   }
   info.container = container;
   if (header.bytes.length < 12) {
@@ -96,14 +99,14 @@ function* walkWav(fileSize: number | undefined, stopAfterData: boolean): Walk {
       received: `${header.bytes.length} bytes`,
       expected: 'at least 12 bytes',
     });
-    return info;
+    return finish(info);
   }
   const littleEndian = container !== 'RIFX';
   const view = (bytes: Uint8Array) =>
     new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   info.riffSize = view(header.bytes).getUint32(4, littleEndian);
   info.formType = ascii(header.bytes, 8, 12);
-  if (info.formType !== 'WAVE') return info;
+  if (info.formType !== 'WAVE') return finish(info);
 
   let ds64DataSize: number | undefined;
   let fmtSeen = false;
@@ -223,9 +226,9 @@ function parseFormat(view: DataView, littleEndian: boolean, declaredSize: number
     tag: view.getUint16(0, littleEndian),
     channels: view.getUint16(2, littleEndian),
     sampleRate: view.getUint32(4, littleEndian),
+    bitsPerSample: view.getUint16(14, littleEndian),
     byteRate: view.getUint32(8, littleEndian),
     blockAlign: view.getUint16(12, littleEndian),
-    bitsPerSample: view.getUint16(14, littleEndian),
   };
   if (format.tag === 0xfffe && declaredSize >= 40 && view.byteLength >= 40) {
     format.validBitsPerSample = view.getUint16(18, littleEndian);
@@ -270,6 +273,23 @@ function incomplete(info: WavInfo, missing: string): WavInfo {
   return finish(info);
 }
 
+/** Fields in the order people read them; `wav info --json` prints this object as is. */
+const FIELD_ORDER: (keyof WavInfo)[] = [
+  'container',
+  'detected',
+  'formType',
+  'riffSize',
+  'fileSize',
+  'format',
+  'dataOffset',
+  'dataSize',
+  'durationSeconds',
+  'chunks',
+  'complete',
+  'bytesRead',
+  'problems',
+];
+
 function finish(info: WavInfo): WavInfo {
   const { format, dataOffset, dataSize, fileSize } = info;
   if (format !== undefined && dataOffset !== undefined && dataSize !== undefined) {
@@ -282,7 +302,9 @@ function finish(info: WavInfo): WavInfo {
       info.durationSeconds = present / format.byteRate;
     }
   }
-  return info;
+  return Object.fromEntries(
+    FIELD_ORDER.filter((key) => info[key] !== undefined).map((key) => [key, info[key]]),
+  ) as unknown as WavInfo;
 }
 
 /** Runs the walk over bytes already in memory. `whole` says whether they are the entire file. */
@@ -331,12 +353,12 @@ export function inspectWavHead(head: Uint8Array, totalSize: number | undefined):
 
 /**
  * Walks the RIFF chunks of a WAV file and reports its format, data, chunks and structural problems.
- * It reads only the header region: a file path is read through a file handle (the first 64 KiB,
+ * It reads only the header region: a file path is read through a file handle (the first 8 KiB,
  * then 8-byte chunk headers found by seeking over bodies); a stream is read only until `fmt ` and
  * `data` are found, then destroyed. Pass the result to {@link checkPlayable} for the Play rule.
  *
- * @throws {SiphookError} `WAV_READ_FAILED` when the file or stream cannot be read (details.cause
- *   holds the system code, e.g. `ENOENT`); `WAV_SOURCE_INVALID` for an unsupported source.
+ * @throws {SiphookError} `WAV_READ_FAILED` when the file or stream cannot be read (details.systemCode
+ *   holds the system code, e.g. `ENOENT`; details.source the path); `WAV_SOURCE_INVALID` for an unsupported source.
  * @example
  * const info = await inspectWav('prompt.wav');
  * // { container: 'RIFF', formType: 'WAVE', format: { tag: 1, channels: 1, sampleRate: 8000, ... }, ... }
@@ -356,16 +378,15 @@ export async function inspectWav(
   );
 }
 
-function readFailed(what: string, error: unknown): SiphookError {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+function readFailed(source: string, error: unknown): SiphookError {
+  const systemCode = (error as NodeJS.ErrnoException | undefined)?.code;
   const reason = error instanceof Error ? error.message : String(error);
+  const what = source === 'the stream' ? source : JSON.stringify(source);
   return new SiphookError(
     'WAV_READ_FAILED',
     `cannot read ${what}: ${reason}`,
-    { cause: code, source: what },
-    {
-      cause: error,
-    },
+    { systemCode, source },
+    { cause: error },
   );
 }
 
@@ -374,7 +395,7 @@ async function inspectFile(path: string): Promise<WavInfo> {
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    throw readFailed(JSON.stringify(path), error);
+    throw readFailed(path, error);
   }
   try {
     const { size } = await handle.stat();
@@ -403,7 +424,7 @@ async function inspectFile(path: string): Promise<WavInfo> {
     step.value.bytesRead = bytesRead;
     return step.value;
   } catch (error) {
-    throw readFailed(JSON.stringify(path), error);
+    throw readFailed(path, error);
   } finally {
     await handle.close();
   }
