@@ -132,9 +132,15 @@ export function decodeEvent(body: FormBody): WebhookEvent {
   params.forEach((value, rawKey) => {
     let key = rawKey;
     let list = false;
-    if (rawKey.charCodeAt(rawKey.length - 1) === 93 /* ] */ && LIST_SUFFIX.test(rawKey)) {
-      key = rawKey.slice(0, rawKey.lastIndexOf('['));
-      list = true;
+    if (rawKey.charCodeAt(rawKey.length - 1) === 93 /* ] */) {
+      // `name[]` is what the service sends; `name[0]` is rare enough for the regex.
+      if (rawKey.charCodeAt(rawKey.length - 2) === 91 /* [ */) {
+        key = rawKey.slice(0, -2);
+        list = true;
+      } else if (LIST_SUFFIX.test(rawKey)) {
+        key = rawKey.slice(0, rawKey.lastIndexOf('['));
+        list = true;
+      }
     }
     const slot = plan.slots.get(key);
     if (slot !== undefined) {
