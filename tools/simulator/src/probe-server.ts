@@ -51,7 +51,9 @@ export async function probeServer(target: string, options: ProbeOptions = {}): P
   const expectSignature = options.expectSignature ?? signKey !== undefined;
   const callId = `probe-${randomBytes(6).toString('hex')}`;
   const recorder = new CallRecorder(
-    settings.onStep ? (step) => settings.onStep?.(step, { name: 'probes', callId }) : undefined,
+    settings.onStep
+      ? (step) => settings.onStep?.(step, { name: 'probes', callId, target: pushTarget.url })
+      : undefined,
   );
   const client = createPushClient({
     timeoutMs: settings.timeoutMs,

@@ -57,7 +57,9 @@ export async function simulateCall(
   const callId = script.callId ?? randomBytes(12).toString('hex');
   const name = script.name ?? 'call';
   const recorder = new CallRecorder(
-    settings.onStep ? (step) => settings.onStep?.(step, { name, callId }) : undefined,
+    settings.onStep
+      ? (step) => settings.onStep?.(step, { name, callId, target: pushTarget.url })
+      : undefined,
   );
   const client = createPushClient({
     timeoutMs: settings.timeoutMs,
@@ -386,24 +388,24 @@ class SimulatedCall {
           code: result.code,
           message: `${this.targetText}: ${result.message}`,
         };
-        recorder.check(`${label}: connection`, 'CONNECTION', false, result.message);
+        recorder.check(`${label} connection`, 'CONNECTION', false, result.message);
         this.outcome = { kind: 'failed' };
         return 'unreachable';
       }
       if (result.code === 'TIMEOUT') {
         recorder.check(
-          `${label}: deadline`,
+          `${label} deadline`,
           'DEADLINE',
           false,
           `expected an answer within ${settings.timeoutMs} ms; received none (sipgate.io gives up after about 10 s)`,
         );
       } else {
-        recorder.check(`${label}: connection`, 'CONNECTION', false, result.message);
+        recorder.check(`${label} connection`, 'CONNECTION', false, result.message);
       }
       return undefined;
     }
     recorder.check(
-      `${label}: status`,
+      `${label} status`,
       'STATUS',
       result.status === 200,
       result.status === 200 ? '200' : `expected 200; received ${result.status}`,
@@ -412,20 +414,20 @@ class SimulatedCall {
     const shownType = contentType === '' ? 'none' : JSON.stringify(contentType.slice(0, 80));
     const xmlType = XML_CONTENT_TYPE.test(contentType);
     recorder.check(
-      `${label}: Content-Type`,
+      `${label} Content-Type`,
       'CONTENT_TYPE',
       xmlType,
       xmlType ? shownType : `expected application/xml or text/xml; received ${shownType}`,
     );
     recorder.check(
-      `${label}: deadline`,
+      `${label} deadline`,
       'DEADLINE',
       true,
       `answered in ${Math.round(result.elapsedMs)} ms (limit ${settings.timeoutMs} ms)`,
     );
     if (result.truncated) {
       recorder.check(
-        `${label}: size`,
+        `${label} size`,
         'BODY_TOO_LARGE',
         false,
         `expected at most ${settings.maxBodyBytes} bytes; received more`,
@@ -440,7 +442,7 @@ class SimulatedCall {
           `${problem.line}:${problem.column} ${problem.code} ${problem.path}: ${problem.message}`,
       );
       recorder.check(
-        `${label}: XML`,
+        `${label} XML`,
         'XML_INVALID',
         false,
         `expected a valid <Response>; found ${problems.length} problem(s): ${problems[0] ?? ''}`,
@@ -450,7 +452,7 @@ class SimulatedCall {
     }
     const response = checked.response;
     recorder.check(
-      `${label}: XML`,
+      `${label} XML`,
       'XML_INVALID',
       true,
       `valid <Response> with ${response.actions.length} action(s)${response.onAnswer ? ', onAnswer' : ''}${response.onHangup ? ', onHangup' : ''}`,
@@ -465,7 +467,7 @@ class SimulatedCall {
     if (result.kind === 'error') {
       const timeout = result.code === 'TIMEOUT';
       recorder.check(
-        `${label}: ${timeout ? 'deadline' : 'connection'}`,
+        `${label} ${timeout ? 'deadline' : 'connection'}`,
         timeout ? 'DEADLINE' : 'CONNECTION',
         false,
         timeout
@@ -475,7 +477,7 @@ class SimulatedCall {
       return;
     }
     recorder.check(
-      `${label}: status`,
+      `${label} status`,
       'STATUS',
       result.status >= 200 && result.status < 300,
       result.status >= 200 && result.status < 300

@@ -29,7 +29,7 @@ export interface SimulateOptions {
   /** Deadline for fetching a Play URL's head, in ms; default 5000. */
   audioTimeoutMs?: number;
   /** Called with each transcript line as it happens (the CLI prints them live). */
-  onStep?: (step: Step, call: { name: string; callId: string }) => void;
+  onStep?: (step: Step, call: { name: string; callId: string; target: string }) => void;
 }
 
 /** Options with defaults filled in and limits checked. */

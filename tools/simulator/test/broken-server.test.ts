@@ -55,7 +55,7 @@ describe('simulateCall against a broken server', () => {
     expect(failed(report)).toEqual([
       {
         code: 'CONTENT_TYPE',
-        name: 'newCall: Content-Type',
+        name: 'newCall Content-Type',
         message: 'expected application/xml or text/xml; received "text/html; charset=utf-8"',
       },
     ]);
@@ -94,7 +94,7 @@ describe('simulateCall against a broken server', () => {
     expect(failed(report)).toEqual([
       {
         code: 'DEADLINE',
-        name: 'newCall: deadline',
+        name: 'newCall deadline',
         message:
           'expected an answer within 300 ms; received none (sipgate.io gives up after about 10 s)',
       },

@@ -1,6 +1,8 @@
 import type { RegisterCommand } from '../context.js';
+import { registerDemo } from './demo.js';
 import { registerServeAudio } from './serve-audio.js';
 import { registerServer } from './server.js';
+import { registerSimulate } from './simulate.js';
 import { registerWav } from './wav.js';
 
 /**
@@ -11,5 +13,7 @@ export const commands: RegisterCommand[] = [
   registerWav,
   registerServeAudio,
   registerServer,
+  registerSimulate,
+  registerDemo,
   // xml, serve-audio, server, simulate: one line each, added by their work
 ];
