@@ -3,16 +3,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import { isSiphookError } from '@siphook/schema';
-import * as wav from '@siphook/wav';
-import { checkPlayable, inspectWavBytes } from '@siphook/wav';
-
-// TEMP until convertToPlayable lands
-const convertToPlayable = (wav as unknown as Record<string, unknown>).convertToPlayable as (
-  i: string,
-  o: string,
-  opts: object,
-) => Promise<unknown>;
-
+import { checkPlayable, convertToPlayable, inspectWavBytes } from '@siphook/wav';
 import type { AudioHostLogger } from './audio-host-options.js';
 
 /** A prompt the host serves, as listed by `prompts()`. */
