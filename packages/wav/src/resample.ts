@@ -326,6 +326,8 @@ export function createResampler(filter: PolyphaseFilter): Resampler {
  */
 export function createPlayResampler(inputRate: number): Resampler {
   const stages = planPlayResampling(inputRate).map(createResampler);
+  const divisor = gcd(inputRate, PLAY_SAMPLE_RATE);
+  let consumed = 0;
   let produced = 0;
   const count = (block: Float32Array): Float32Array => {
     produced += block.length;
@@ -341,6 +343,7 @@ export function createPlayResampler(inputRate: number): Resampler {
     };
   return {
     push(input: Float32Array): Float32Array {
+      consumed += input.length;
       let block = input;
       for (const stage of stages) block = stage.push(block);
       return count(block);
@@ -356,7 +359,9 @@ export function createPlayResampler(inputRate: number): Resampler {
         tail.set(pushed);
         tail.set(flushed, pushed.length);
       }
-      return count(tail);
+      // Rounding up at each stage can add a sample: keep exactly ceil(input · 8000 / rate), as one stage would.
+      const total = Math.ceil((consumed * (PLAY_SAMPLE_RATE / divisor)) / (inputRate / divisor));
+      return count(tail.subarray(0, Math.max(0, total - produced)));
     },
     get produced() {
       return produced;

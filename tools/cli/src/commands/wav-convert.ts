@@ -1,5 +1,362 @@
-import type { Command } from 'commander';
-import type { CommandContext } from '../context.js';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { isSiphookError } from '@siphook/schema';
+import { type ConvertOptions, type ConvertResult, convertToPlayable } from '@siphook/wav';
+import { type Command, InvalidArgumentError } from 'commander';
+import { type CommandContext, ExitCode, type Output } from '../context.js';
 
-// Placeholder until @siphook/wav's converter lands; replaced by that work.
-export function registerWavConvert(_wav: Command, _context: CommandContext): void {}
+/** One input of `siphook wav convert` and where its Play file goes. */
+export interface ConvertJob {
+  input: string;
+  output: string;
+}
+
+/** The outcome for one input, as printed with --json. */
+export interface WavConvertOutcome extends ConvertJob {
+  ok: boolean;
+  method?: ConvertResult['method'];
+  durationSeconds?: number;
+  gainDb?: number;
+  trimmedSeconds?: ConvertResult['trimmedSeconds'];
+  clippedSamples?: number;
+  error?: { code: string; message: string };
+}
+
+/** Extensions taken from a folder input; single files are converted whatever their name. */
+const AUDIO_EXTENSIONS = new Set(
+  '.wav .wave .mp3 .ogg .oga .opus .m4a .mp4 .aac .flac .aif .aiff .aifc .au .snd .wma .webm .amr .caf .mka'.split(
+    ' ',
+  ),
+);
+/** Failures that are about the environment (files, ffmpeg), not the audio: exit status 2. */
+const IO_CODES = new Set([
+  'WAV_READ_FAILED',
+  'WAV_WRITE_FAILED',
+  'FFMPEG_NOT_FOUND',
+  'CONVERT_ABORTED',
+]);
+
+class UsageError extends Error {}
+
+function parseDbfs(value: string, low: number): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number > 0 || number < low)
+    throw new InvalidArgumentError(
+      `expected a level in dBFS from ${low} to 0; received "${value}"`,
+    );
+  return number;
+}
+
+function parseJobs(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < 1)
+    throw new InvalidArgumentError(`expected a whole number ≥ 1; received "${value}"`);
+  return number;
+}
+
+interface CliOptions {
+  output: string;
+  normalize?: boolean | number;
+  trimSilence?: boolean;
+  silenceThreshold?: number;
+  jobs?: number;
+  json?: boolean;
+}
+
+/**
+ * `siphook wav convert <input>... -o <file|dir>`: converts files and folders to Play WAVs, several
+ * at once (worker threads up to the core count), with a progress bar on a TTY.
+ */
+export function registerWavConvert(wav: Command, context: CommandContext): void {
+  wav
+    .command('convert')
+    .description(
+      'convert audio files or folders to Play WAVs (RIFF, PCM, mono, 8000 Hz, 16-bit, 44-byte header)',
+    )
+    .argument('<inputs...>', 'audio files (WAV, MP3, Ogg, M4A, FLAC…) or folders of them')
+    .requiredOption(
+      '-o, --output <file|dir>',
+      'output file (one input) or folder (created if missing)',
+    )
+    .option(
+      '--normalize [dbfs]',
+      'scale the peak to -1 dBFS, or to the level given (-60 to 0)',
+      (value) => parseDbfs(value, -60),
+    )
+    .option('--trim-silence', 'cut leading and trailing silence')
+    .option(
+      '--silence-threshold <dbfs>',
+      'with --trim-silence: level that counts as silence',
+      (value) => parseDbfs(value, -120),
+      -50,
+    )
+    .option('-j, --jobs <n>', 'conversions at once (default: the core count)', parseJobs)
+    .option('--json', 'print the results as JSON')
+    .addHelpText(
+      'after',
+      '\nFolders are searched recursively for audio files; their layout is kept under the output folder.' +
+        '\nExit status: 0 all converted, 1 any input is not convertible audio, 2 usage or I/O error.',
+    )
+    .action(async (inputs: string[], options: CliOptions) => {
+      let jobs: ConvertJob[];
+      try {
+        jobs = await planJobs(inputs, options.output);
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        context.stderr.write(`siphook wav convert: ${error.message}\n`);
+        context.setExitCode(ExitCode.usage);
+        return;
+      }
+      const convertOptions: ConvertOptions = {
+        normalize: options.normalize,
+        trimSilence: options.trimSilence === true,
+        silenceThresholdDb: options.silenceThreshold,
+      };
+      const concurrency = Math.min(jobs.length, options.jobs ?? availableParallelism());
+      const progress = createProgress(context.stderr, jobs.length);
+      const outcomes = await runJobs(jobs, convertOptions, concurrency, context.signal, () =>
+        progress.tick(),
+      );
+      progress.stop();
+      for (const outcome of outcomes) {
+        if (outcome.error === undefined) continue;
+        context.setExitCode(
+          IO_CODES.has(outcome.error.code) ? ExitCode.usage : ExitCode.notCompliant,
+        );
+      }
+      if (options.json) {
+        const converted = outcomes.filter((outcome) => outcome.ok).length;
+        context.stdout.write(
+          `${JSON.stringify({ converted, failed: outcomes.length - converted, results: outcomes }, null, 2)}\n`,
+        );
+        return;
+      }
+      for (const outcome of outcomes) context.stdout.write(`${formatOutcome(outcome)}\n`);
+    });
+}
+
+/** One line per input: `in.mp3 → out/in.wav: 3.20 s, ffmpeg` or `bad.txt: not converted: …`. */
+export function formatOutcome(outcome: WavConvertOutcome): string {
+  if (!outcome.ok)
+    return `${outcome.input}: not converted: ${outcome.error?.message ?? 'unknown error'}`;
+  const parts = [`${(outcome.durationSeconds ?? 0).toFixed(2)} s`, outcome.method ?? 'pcm'];
+  if (outcome.gainDb !== undefined && outcome.gainDb !== 0)
+    parts.push(`gain ${outcome.gainDb > 0 ? '+' : ''}${outcome.gainDb.toFixed(1)} dB`);
+  const trimmed = outcome.trimmedSeconds;
+  if (trimmed !== undefined && trimmed.start + trimmed.end > 0)
+    parts.push(`trimmed ${trimmed.start.toFixed(2)} s + ${trimmed.end.toFixed(2)} s`);
+  if (outcome.clippedSamples !== undefined && outcome.clippedSamples > 0)
+    parts.push(`${outcome.clippedSamples} samples clipped`);
+  return `${outcome.input} → ${outcome.output}: ${parts.join(', ')}`;
+}
+
+/**
+ * Expands folders and decides each output path. The output is a folder when there are several
+ * inputs, any folder input, an existing folder, or a trailing slash; otherwise it is the file.
+ */
+export async function planJobs(inputs: string[], output: string): Promise<ConvertJob[]> {
+  const found: { input: string; relativeOutput: string; fromFolder: boolean }[] = [];
+  const outputStat = await stat(output).catch(() => undefined);
+  const outputFolder = resolve(output);
+  for (const input of inputs) {
+    const inputStat = await stat(input).catch(() => undefined);
+    if (inputStat === undefined) {
+      // Kept as a job: convertToPlayable reports it as WAV_READ_FAILED (exit 2) with the others.
+      found.push({ input, relativeOutput: playName(basename(input)), fromFolder: false });
+    } else if (inputStat.isDirectory()) {
+      const files = await listAudioFiles(input, outputFolder);
+      if (files.length === 0) throw new UsageError(`no audio files in folder "${input}"`);
+      for (const file of files)
+        found.push({
+          input: file,
+          relativeOutput: playName(relative(input, file)),
+          fromFolder: true,
+        });
+    } else found.push({ input, relativeOutput: playName(basename(input)), fromFolder: false });
+  }
+  const toFolder =
+    inputs.length > 1 ||
+    found.some((job) => job.fromFolder) ||
+    outputStat?.isDirectory() === true ||
+    /[\\/]$/.test(output);
+  if (!toFolder) return [{ input: found[0]!.input, output }];
+  if (outputStat !== undefined && !outputStat.isDirectory())
+    throw new UsageError(`--output "${output}" is a file; several inputs need an output folder`);
+  const jobs = found.map((job) => ({ input: job.input, output: join(output, job.relativeOutput) }));
+  const seen = new Map<string, string>();
+  for (const job of jobs) {
+    const key = resolve(job.output);
+    const other = seen.get(key);
+    if (other !== undefined)
+      throw new UsageError(
+        `"${other}" and "${job.input}" would both be written to "${job.output}"`,
+      );
+    seen.set(key, job.input);
+  }
+  for (const folder of new Set(jobs.map((job) => dirname(job.output)))) {
+    try {
+      await mkdir(folder, { recursive: true });
+    } catch (error) {
+      throw new UsageError(`cannot create output folder "${folder}": ${(error as Error).message}`);
+    }
+  }
+  return jobs;
+}
+
+/** `music/intro.mp3` → `intro.wav` (keeping sub-folders of a folder input). */
+function playName(path: string): string {
+  const name = basename(path);
+  const stem = extname(name) === '' ? name : name.slice(0, -extname(name).length);
+  const folder = dirname(path);
+  return folder === '.' || !path.includes(sep) ? `${stem}.wav` : join(folder, `${stem}.wav`);
+}
+
+/** Audio files under `folder`, recursively, sorted; skips hidden entries and the output folder itself. */
+async function listAudioFiles(folder: string, outputFolder: string): Promise<string[]> {
+  const files: string[] = [];
+  const walk = async (current: string) => {
+    const entries = await readdir(current, { withFileTypes: true });
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) {
+        if (resolve(path) !== outputFolder) await walk(path);
+      } else if (entry.isFile() && AUDIO_EXTENSIONS.has(extname(entry.name).toLowerCase()))
+        files.push(path);
+    }
+  };
+  await walk(folder);
+  return files.sort();
+}
+
+function toOutcome(job: ConvertJob, result: ConvertResult): WavConvertOutcome {
+  const { method, durationSeconds, gainDb, trimmedSeconds, clippedSamples } = result;
+  return { ...job, ok: true, method, durationSeconds, gainDb, trimmedSeconds, clippedSamples };
+}
+
+function toFailure(job: ConvertJob, error: unknown): WavConvertOutcome {
+  const code = isSiphookError(error) ? error.code : 'WAV_WRITE_FAILED';
+  const message = error instanceof Error ? error.message : String(error);
+  return { ...job, ok: false, error: { code, message } };
+}
+
+/** The compiled worker next to this file; absent when running from TypeScript sources (tests). */
+function workerFile(): URL | undefined {
+  const url = new URL('./wav-convert-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(url)) ? url : undefined;
+}
+
+/**
+ * Converts every job, `concurrency` at a time. With more than one at a time the conversions run
+ * in worker threads, so CPU-bound WAV conversions use several cores; otherwise in this thread.
+ */
+async function runJobs(
+  jobs: ConvertJob[],
+  options: ConvertOptions,
+  concurrency: number,
+  signal: AbortSignal,
+  onDone: () => void,
+): Promise<WavConvertOutcome[]> {
+  const outcomes: WavConvertOutcome[] = new Array(jobs.length);
+  const file = concurrency > 1 ? workerFile() : undefined;
+  const runners: ((job: ConvertJob) => Promise<WavConvertOutcome>)[] = [];
+  const workers: Worker[] = [];
+  for (let i = 0; i < concurrency; i++) {
+    if (file === undefined) {
+      runners.push((job) =>
+        convertToPlayable(job.input, job.output, { ...options, signal }).then(
+          (result) => toOutcome(job, result),
+          (error: unknown) => toFailure(job, error),
+        ),
+      );
+    } else {
+      const worker = new Worker(file);
+      workers.push(worker);
+      runners.push((job) => convertInWorker(worker, job, options, signal));
+    }
+  }
+  let next = 0;
+  try {
+    await Promise.all(
+      runners.map(async (run) => {
+        while (next < jobs.length) {
+          const index = next++;
+          outcomes[index] = await run(jobs[index]!);
+          onDone();
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+  return outcomes;
+}
+
+/** Message protocol with wav-convert-worker.ts. */
+export type WorkerRequest =
+  | { type: 'convert'; job: ConvertJob; options: ConvertOptions }
+  | { type: 'abort' };
+/** Reply from wav-convert-worker.ts. */
+export type WorkerReply =
+  | { ok: true; result: ConvertResult }
+  | { ok: false; error: { code: string; message: string } };
+
+function convertInWorker(
+  worker: Worker,
+  job: ConvertJob,
+  options: ConvertOptions,
+  signal: AbortSignal,
+): Promise<WavConvertOutcome> {
+  return new Promise((resolvePromise) => {
+    const onAbort = () => worker.postMessage({ type: 'abort' } satisfies WorkerRequest);
+    const finish = (outcome: WavConvertOutcome) => {
+      signal.removeEventListener('abort', onAbort);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      resolvePromise(outcome);
+    };
+    const onMessage = (reply: WorkerReply) =>
+      finish(reply.ok ? toOutcome(job, reply.result) : { ...job, ok: false, error: reply.error });
+    const onError = (error: Error) => finish(toFailure(job, error));
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    signal.addEventListener('abort', onAbort, { once: true });
+    worker.postMessage({ type: 'convert', job, options } satisfies WorkerRequest);
+  });
+}
+
+/** A progress bar on a real TTY (cli-progress needs one); nothing otherwise. */
+function createProgress(stream: Output, total: number): { tick(): void; stop(): void } {
+  const tty = stream as Output & { cursorTo?: unknown };
+  if (stream.isTTY !== true || typeof tty.cursorTo !== 'function' || total < 2)
+    return { tick() {}, stop() {} };
+  let bar: { increment(): void; stop(): void } | undefined;
+  let done = 0;
+  // Loaded only when shown, so piped runs do not pay for it.
+  const ready = import('cli-progress').then(({ default: progress }) => {
+    const created = new progress.SingleBar(
+      {
+        stream: stream as NodeJS.WritableStream,
+        format: 'converting [{bar}] {value}/{total} files',
+        hideCursor: true,
+        clearOnComplete: true,
+      },
+      progress.Presets.shades_classic,
+    );
+    created.start(total, done);
+    bar = created;
+  });
+  return {
+    tick() {
+      done++;
+      bar?.increment();
+    },
+    stop() {
+      void ready.then(() => bar?.stop());
+    },
+  };
+}

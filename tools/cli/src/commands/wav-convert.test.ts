@@ -1,0 +1,147 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkPlayable, inspectWav } from '@siphook/wav';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../run-cli.js';
+
+/** A plain PCM WAV of a 1 kHz sine at half scale. */
+function toneWav(rate: number, channels: number, seconds: number): Buffer {
+  const frames = Math.round(rate * seconds);
+  const dataSize = frames * channels * 2;
+  const bytes = Buffer.alloc(44 + dataSize);
+  bytes.write('RIFF', 0, 'latin1');
+  bytes.writeUInt32LE(36 + dataSize, 4);
+  bytes.write('WAVEfmt ', 8, 'latin1');
+  bytes.writeUInt32LE(16, 16);
+  bytes.writeUInt16LE(1, 20);
+  bytes.writeUInt16LE(channels, 22);
+  bytes.writeUInt32LE(rate, 24);
+  bytes.writeUInt32LE(rate * channels * 2, 28);
+  bytes.writeUInt16LE(channels * 2, 32);
+  bytes.writeUInt16LE(16, 34);
+  bytes.write('data', 36, 'latin1');
+  bytes.writeUInt32LE(dataSize, 40);
+  for (let i = 0; i < frames; i++) {
+    const value = Math.round(16384 * Math.sin((2 * Math.PI * 1000 * i) / rate));
+    for (let c = 0; c < channels; c++) bytes.writeInt16LE(value, 44 + (i * channels + c) * 2);
+  }
+  return bytes;
+}
+
+async function run(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: { write: (chunk: string) => (stdout += chunk) },
+    stderr: { write: (chunk: string) => (stderr += chunk) },
+  });
+  return { code, stdout, stderr };
+}
+
+async function expectPlayable(path: string): Promise<void> {
+  const info = await inspectWav(path);
+  expect(checkPlayable(info).ok).toBe(true);
+  expect(info.dataOffset).toBe(44);
+  expect(info.chunks.map((chunk) => chunk.id)).toEqual(['fmt ', 'data']);
+}
+
+let dir: string;
+const path = (...names: string[]) => join(dir, ...names);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'siphook-cli-convert-'));
+  await writeFile(path('music.wav'), toneWav(44100, 2, 0.5));
+  await mkdir(path('prompts', 'de'), { recursive: true });
+  await writeFile(path('prompts', 'hello.wav'), toneWav(48000, 1, 0.3));
+  await writeFile(path('prompts', 'de', 'hallo.wav'), toneWav(16000, 2, 0.3));
+  await writeFile(path('prompts', 'notes.md'), '# not audio, and not picked up: wrong extension');
+  await writeFile(path('prompts', 'broken.mp3'), '<!DOCTYPE html><html>Not found</html>');
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('siphook wav convert', () => {
+  it('converts one file to the output file and prints one line', async () => {
+    const result = await run(['wav', 'convert', path('music.wav'), '-o', path('music-8k.wav')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${path('music.wav')} → ${path('music-8k.wav')}: 0.50 s, pcm\n`);
+    expect(result.stderr).toBe('');
+    await expectPlayable(path('music-8k.wav'));
+  });
+
+  it('converts a folder recursively into an output folder; a non-audio file makes the exit status 1', async () => {
+    const result = await run(['wav', 'convert', path('prompts'), '-o', path('out'), '--json']);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as {
+      converted: number;
+      failed: number;
+      results: { input: string; ok: boolean; error?: { code: string } }[];
+    };
+    expect([report.converted, report.failed]).toEqual([2, 1]);
+    expect(report.results.find((item) => !item.ok)?.error?.code).toBe('WAV_UNSUPPORTED_FORMAT');
+    expect((await readdir(path('out'), { recursive: true })).sort()).toEqual([
+      'de',
+      join('de', 'hallo.wav'),
+      'hello.wav',
+    ]);
+    await expectPlayable(path('out', 'hello.wav'));
+    await expectPlayable(path('out', 'de', 'hallo.wav'));
+  });
+
+  it('normalises (`--normalize -3`, negative value as its own argument) and trims', async () => {
+    const result = await run([
+      'wav',
+      'convert',
+      path('music.wav'),
+      '-o',
+      path('loud.wav'),
+      '--normalize',
+      '-3',
+      '--trim-silence',
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    const item = (JSON.parse(result.stdout) as { results: { gainDb: number }[] }).results[0]!;
+    // The input peaks at 0.5 (−6 dBFS): about +3 dB brings it to −3 dBFS (its abrupt start and end
+    // ring a little above 0.5 after the low-pass, so slightly less).
+    expect(Math.abs(item.gainDb - 3)).toBeLessThan(0.15);
+    await expectPlayable(path('loud.wav'));
+  });
+
+  it('exits 2 for a missing input, a bad level, or several inputs into one file', async () => {
+    const missing = await run(['wav', 'convert', path('nope.wav'), '-o', path('x.wav')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toMatch(/nope\.wav: not converted: cannot read/);
+    expect(
+      (await run(['wav', 'convert', path('music.wav'), '-o', path('x.wav'), '--normalize=4'])).code,
+    ).toBe(2);
+    const several = await run([
+      'wav',
+      'convert',
+      path('music.wav'),
+      path('prompts', 'hello.wav'),
+      '-o',
+      path('music-8k.wav'),
+    ]);
+    expect(several.code).toBe(2);
+    expect(several.stderr).toMatch(/is a file; several inputs need an output folder/);
+    expect(await readFile(path('music-8k.wav'))).toHaveLength(44 + 8000);
+  });
+
+  it('refuses two inputs that would write the same output', async () => {
+    await mkdir(path('a'), { recursive: true });
+    await writeFile(path('a', 'music.wav'), toneWav(8000, 1, 0.1));
+    const result = await run([
+      'wav',
+      'convert',
+      path('music.wav'),
+      path('a', 'music.wav'),
+      '-o',
+      path('same'),
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/would both be written to/);
+  });
+});
