@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { isSiphookError } from '@siphook/schema';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWav, concat, NOT_WAV, sawtooth } from '../test/wav-bytes.js';
+import { buildWav, type ChunkSpec, concat, NOT_WAV, sawtooth } from '../test/wav-bytes.js';
+import { checkPlayable } from './check-playable.js';
 import { inspectWav, inspectWavBytes, inspectWavHead } from './inspect-wav.js';
 
 let dir: string;
@@ -314,5 +316,115 @@ describe('inspectWav', () => {
   it('refuses an unsupported source', async () => {
     const error = await inspectWav(42 as unknown as string).catch((e: unknown) => e);
     expect(isSiphookError(error, 'WAV_SOURCE_INVALID')).toBe(true);
+  });
+});
+
+describe('a chunk with an odd size and no pad byte', () => {
+  const bytes = buildWav({ chunks: [{ id: 'LIST', body: 13, pad: false }, 'fmt', 'data'] });
+
+  it('is named, and the walk still finds fmt and data', async () => {
+    const info = inspectWavBytes(bytes);
+    expect(info.chunks.map((chunk) => [chunk.id, chunk.offset])).toEqual([
+      ['LIST', 12],
+      ['fmt ', 33],
+      ['data', 57],
+    ]);
+    expect(info.format?.sampleRate).toBe(8000);
+    expect(info.problems.map((problem) => problem.code)).toEqual(['WAV_CHUNK_UNPADDED']);
+    expect(info.problems[0]?.message).toContain(
+      '"LIST" at offset 12 has odd size 13 but no pad byte',
+    );
+  });
+
+  it('reads the same through a file and a stream cut at the pad position', async () => {
+    const fromFile = await inspectWav(await writeTemp('unpadded.wav', bytes));
+    expect({ ...fromFile, bytesRead: 0 }).toEqual({ ...inspectWavBytes(bytes), bytesRead: 0 });
+    // Split so the walk has to step back one byte across a piece boundary.
+    const fromStream = await inspectWav(
+      Readable.from([bytes.subarray(0, 33), bytes.subarray(33)]),
+      {
+        totalSize: bytes.length,
+      },
+    );
+    expect(fromStream.chunks).toEqual(fromFile.chunks);
+    expect(fromStream.problems).toEqual(fromFile.problems);
+  });
+});
+
+describe('properties', () => {
+  it('never throws on arbitrary bytes, and never reports a chunk outside them', () => {
+    const riffStart = fc
+      .uint8Array({ maxLength: 600 })
+      .map((tail) =>
+        concat([Uint8Array.from('RIFF\u00ff\u00ff\u00ff\u00ffWAVE', (c) => c.charCodeAt(0)), tail]),
+      );
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 600 }), riffStart), (bytes) => {
+        const info = inspectWavBytes(bytes);
+        checkPlayable(info);
+        expect(info.bytesRead).toBeLessThanOrEqual(bytes.length);
+        for (const chunk of info.chunks) expect(chunk.offset + 8).toBeLessThanOrEqual(bytes.length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  const extraChunk = fc.record({
+    id: fc.constantFrom('LIST', 'JUNK', 'fact', 'bext', 'id3 ', 'cue '),
+    body: fc.integer({ min: 0, max: 300 }),
+  });
+  const layout = fc.record({
+    before: fc.array(extraChunk, { maxLength: 3 }),
+    between: fc.array(extraChunk, { maxLength: 3 }),
+    after: fc.array(extraChunk, { maxLength: 3 }),
+    fmtFirst: fc.boolean(),
+    channels: fc.integer({ min: 1, max: 2 }),
+    sampleRate: fc.constantFrom(8000, 16000, 44100),
+    bitsPerSample: fc.constantFrom(8, 16, 24),
+    frames: fc.integer({ min: 0, max: 500 }),
+    piece: fc.integer({ min: 1, max: 700 }),
+  });
+
+  it('agrees across bytes, file and stream, and passes exactly the canonical layouts', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(layout, async (spec) => {
+        const order: ChunkSpec[] = spec.fmtFirst
+          ? ['fmt', ...spec.between, 'data']
+          : ['data', ...spec.between, 'fmt'];
+        const bytes = buildWav({ ...spec, chunks: [...spec.before, ...order, ...spec.after] });
+        const fromBytes = inspectWavBytes(bytes);
+        const ids = [...spec.before, ...order, ...spec.after].map((chunk) =>
+          typeof chunk === 'string' ? (chunk === 'fmt' ? 'fmt ' : 'data') : chunk.id,
+        );
+        expect(fromBytes.chunks.map((chunk) => chunk.id)).toEqual(ids);
+        expect(fromBytes.format).toMatchObject({
+          channels: spec.channels,
+          sampleRate: spec.sampleRate,
+          bitsPerSample: spec.bitsPerSample,
+        });
+        const canonical =
+          spec.fmtFirst &&
+          spec.channels === 1 &&
+          spec.sampleRate === 8000 &&
+          spec.bitsPerSample === 16 &&
+          spec.frames > 0;
+        expect(checkPlayable(fromBytes).ok).toBe(canonical);
+
+        const fromFile = await inspectWav(await writeTemp(`layout-${run++}.wav`, bytes));
+        expect({ ...fromFile, bytesRead: 0 }).toEqual({ ...fromBytes, bytesRead: 0 });
+
+        const pieces = [];
+        for (let at = 0; at < bytes.length; at += spec.piece)
+          pieces.push(bytes.subarray(at, at + spec.piece));
+        const fromStream = await inspectWav(Readable.from(pieces), { totalSize: bytes.length });
+        const { chunks: _c, complete: _k, bytesRead: _b, ...streamRest } = fromStream;
+        const { chunks: _c2, complete: _k2, bytesRead: _b2, ...bytesRest } = fromBytes;
+        expect(streamRest).toEqual(bytesRest);
+        expect(fromBytes.chunks.slice(0, fromStream.chunks.length)).toEqual(fromStream.chunks);
+        expect(checkPlayable(fromStream)).toEqual(checkPlayable(fromBytes));
+      }),
+      { numRuns: 60 },
+    );
   });
 });

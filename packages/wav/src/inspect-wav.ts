@@ -123,12 +123,32 @@ function* walkWav(fileSize: number | undefined, stopAfterData: boolean): Walk {
       info.complete = false;
       break;
     }
-    const chunkHeader = yield { offset, length: 8 };
+    let chunkHeader = yield { offset, length: 8 };
     if (chunkHeader.bytes.length < 8) {
       if (!chunkHeader.eof) info.complete = false;
       break;
     }
-    const id = ascii(chunkHeader.bytes, 0, 4);
+    let id = ascii(chunkHeader.bytes, 0, 4);
+    const previous = chunks.at(-1);
+    if (!CHUNK_ID.test(id) && previous !== undefined && previous.size % 2 === 1) {
+      // Some writers leave out the pad byte after an odd-sized chunk. Name that precisely rather
+      // than as garbage: a strict player skips the pad byte and loses every chunk after it.
+      const unpaddedAt = offset - 1;
+      const unpadded = yield { offset: unpaddedAt, length: 8 };
+      const unpaddedId = ascii(unpadded.bytes, 0, 4);
+      if (unpadded.bytes.length === 8 && CHUNK_ID.test(unpaddedId)) {
+        problems.push({
+          code: 'WAV_CHUNK_UNPADDED',
+          message: `chunk ${JSON.stringify(previous.id)} at offset ${previous.offset} has odd size ${previous.size} but no pad byte; RIFF requires one, and players that follow the rule lose the chunks after it`,
+          field: `chunk ${JSON.stringify(previous.id)}`,
+          received: 'no pad byte after an odd size',
+          expected: 'one pad byte',
+        });
+        offset = unpaddedAt;
+        chunkHeader = unpadded;
+        id = unpaddedId;
+      }
+    }
     let size = view(chunkHeader.bytes).getUint32(4, littleEndian);
     if (!CHUNK_ID.test(id)) {
       // Zero padding or junk after the audio is common and harmless; before it, nothing can play.
@@ -473,14 +493,20 @@ async function inspectStream(
       buffered = 0;
       if (!(await pull())) return { bytes: new Uint8Array(0), eof: ended };
       if (start + buffered > offset) {
-        const drop = offset - start;
+        // Keep one byte before the request: the walk may step back over a missing pad byte.
+        const drop = Math.max(0, offset - 1 - start);
         parts = [concat(parts, buffered).subarray(drop)];
-        start = offset;
+        start += drop;
         buffered -= drop;
       }
     }
     while (start + buffered < offset + length && (await pull())) {}
-    const all = concat(parts, buffered);
+    let all = concat(parts, buffered);
+    // Forget what lies before the request (but one byte), so later copies stay small.
+    const keepFrom = Math.max(0, offset - 1 - start);
+    all = all.subarray(keepFrom);
+    start += keepFrom;
+    buffered -= keepFrom;
     parts = [all];
     const from = offset - start;
     return { bytes: all.subarray(from, Math.min(from + length, buffered)), eof: ended };
