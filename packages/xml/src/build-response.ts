@@ -28,8 +28,13 @@ export type GatherInput = Extract<ActionInput, { action: 'Gather' }>;
 export type GatherDraft = Omit<GatherInput, 'onData'> & { onData?: undefined };
 /** A `<Dial>` as written by hand. */
 export type DialInput = Extract<ActionInput, { action: 'Dial' }>;
-/** Where a `<Dial>` goes: 1 to 5 E.164 numbers (no `+`), or the voicemail. */
-export type DialTargetInput = DialInput['target'];
+/**
+ * Where a `<Dial>` goes: 1 to 5 E.164 numbers (no `+`), or the voicemail; never both (the `never`
+ * keys make TypeScript refuse an object literal that has both).
+ */
+export type DialTargetInput =
+  | { numbers: string[]; voicemail?: never }
+  | { voicemail: true; numbers?: never };
 /** A `<Reject>` as written by hand. */
 export type RejectInput = Extract<ActionInput, { action: 'Reject' }>;
 /** A `<Hangup>`. */
@@ -133,7 +138,7 @@ export function dial(
       ? { numbers: [target] }
       : Array.isArray(target)
         ? { numbers: [...target] }
-        : (target as DialTargetInput);
+        : (target as DialInput['target']);
   return out as DialInput;
 }
 

@@ -28,6 +28,11 @@ const CERTAINLY_HTTP_URL = new RegExp(
 );
 const E164 = /^[0-9]{1,15}$/;
 
+/** True only for URLs the schema's `isHttpUrl` certainly accepts; false says nothing. */
+export function isCertainlyHttpUrl(value: string): boolean {
+  return CERTAINLY_HTTP_URL.test(value);
+}
+
 /** True for an absolute http(s) URL, deciding the common case without `new URL()`. */
 export function isHttpUrlFast(value: unknown): value is string {
   return typeof value === 'string' && (CERTAINLY_HTTP_URL.test(value) || isHttpUrl(value));
@@ -92,17 +97,15 @@ function parseAction(input: unknown): Action | undefined {
       const { type, onData, maxDigits = 1, timeout = 2000, play } = input;
       if (type !== undefined && type !== 'dtmf') return undefined;
       if (!isHttpUrlFast(onData) || !isCount(maxDigits) || !isCount(timeout)) return undefined;
-      if (play === undefined) return { action: 'Gather', type: 'dtmf', onData, maxDigits, timeout };
+      // zod keeps an optional key that is present but undefined; so does this copy.
+      if (play === undefined) {
+        return 'play' in input
+          ? { action: 'Gather', type: 'dtmf', onData, maxDigits, timeout, play: undefined }
+          : { action: 'Gather', type: 'dtmf', onData, maxDigits, timeout };
+      }
       const parsedPlay = parsePlay(play);
       if (parsedPlay === undefined) return undefined;
-      return {
-        action: 'Gather',
-        type: 'dtmf',
-        onData,
-        maxDigits,
-        timeout,
-        play: parsedPlay,
-      };
+      return { action: 'Gather', type: 'dtmf', onData, maxDigits, timeout, play: parsedPlay };
     }
     case 'Dial': {
       for (const key in input) {
@@ -117,8 +120,8 @@ function parseAction(input: unknown): Action | undefined {
       if (target === undefined) return undefined;
       // Keys in schema order (action, callerId, anonymous, target), as zod returns them.
       const dial: Partial<DialAction> = { action: 'Dial' };
-      if (callerId !== undefined) dial.callerId = callerId;
-      if (anonymous !== undefined) dial.anonymous = anonymous;
+      if ('callerId' in input) dial.callerId = callerId;
+      if ('anonymous' in input) dial.anonymous = anonymous;
       dial.target = target;
       return dial as DialAction;
     }
@@ -157,11 +160,10 @@ export function parseResponseFast(input: unknown): Response | undefined {
     if (action === undefined) return undefined;
     parsed.push(action);
   }
-  const response: Response = { actions: parsed };
-  if (onAnswer === undefined && onHangup === undefined) return response;
-  return {
-    ...(onAnswer === undefined ? {} : { onAnswer }),
-    ...(onHangup === undefined ? {} : { onHangup }),
-    actions: parsed,
-  };
+  if (!('onAnswer' in input) && !('onHangup' in input)) return { actions: parsed };
+  const response: Partial<Response> = {};
+  if ('onAnswer' in input) response.onAnswer = onAnswer;
+  if ('onHangup' in input) response.onHangup = onHangup;
+  response.actions = parsed;
+  return response as Response;
 }
