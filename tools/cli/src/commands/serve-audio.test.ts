@@ -105,6 +105,35 @@ describe('siphook serve-audio (runCli)', () => {
     }
   });
 
+  it('prints a new JSON line with the new URL after a change with --watch', async () => {
+    const watched = await mkdtemp(join(tmpdir(), 'siphook-cli-serve-audio-watch-'));
+    await writeFile(join(watched, 'welcome.wav'), welcome);
+    const stdout = capture();
+    const stderr = capture();
+    const controller = new AbortController();
+    await runCli(['serve-audio', watched, '--port', '0', '--json', '--watch'], {
+      stdout,
+      stderr,
+      signal: controller.signal,
+    });
+    try {
+      const before = JSON.parse(stdout.text).prompts[0].url as string;
+      await writeFile(join(watched, 'welcome.wav'), playableWav(1, 660));
+      await vi.waitFor(() => expect(stdout.text.trim().split('\n')).toHaveLength(2), {
+        timeout: 10_000,
+        interval: 50,
+      });
+      const after = JSON.parse(stdout.text.trim().split('\n')[1]!).prompts[0].url as string;
+      expect(after).not.toBe(before);
+      expect((await fetch(after)).status).toBe(200);
+      expect((await fetch(before)).status).toBe(404);
+    } finally {
+      controller.abort();
+      await vi.waitFor(() => expect(stderr.text).toContain('stopped'));
+      await rm(watched, { recursive: true, force: true });
+    }
+  });
+
   it('exits 2 for a missing folder and for a bad port', async () => {
     const stderr = capture();
     expect(
