@@ -31,7 +31,8 @@ export interface Step {
 export interface CallOutcome {
   /**
    * `dialed` (Dial), `rejected` (Reject), `hungUp` (Hangup), `continues` (out of actions or an
-   * unusable answer: the account's defaults take over), `failed` (no usable newCall answer).
+   * unusable answer: the account's defaults take over), `failed` (the target was unreachable;
+   * also the probes' value, which place no call).
    */
   kind: 'dialed' | 'rejected' | 'hungUp' | 'continues' | 'failed';
   /** The hangup cause the call ended with (also sent to onHangup when set). */
@@ -40,7 +41,9 @@ export interface CallOutcome {
 
 /** Everything one simulated call did and found. */
 export interface CallReport {
-  /** The scenario's name, or `call`. */
+  /** `call` for a simulated call, `probes` for the probe run of {@link probeServer}. */
+  kind: 'call' | 'probes';
+  /** The scenario's name, or `call`; `probes` for the probes. */
   name: string;
   target: string;
   callId: string;

@@ -39,12 +39,13 @@ export function formatCallHeader(report: Pick<CallReport, 'name' | 'callId' | 't
 export function formatCallSummary(report: CallReport): string {
   const failed = report.checks.filter((check) => !check.ok).length;
   const cause = report.outcome.cause ? ` (${report.outcome.cause})` : '';
+  const outcome = report.kind === 'call' ? `; outcome ${report.outcome.kind}${cause}` : '';
   const verdict = report.connectionError
     ? `✗ not reachable: ${report.connectionError.message}`
     : failed === 0
       ? '✓ passed'
       : '✗ failed';
-  return `--- ${report.name}: ${verdict}; ${report.checks.length} checks, ${failed} failed; outcome ${report.outcome.kind}${cause}\n`;
+  return `--- ${report.name}: ${verdict}; ${report.checks.length} checks, ${failed} failed${outcome}\n`;
 }
 
 /** A whole call, as one block of text (what the CLI prints, line by line, as it runs). */

@@ -43,6 +43,7 @@ interface MalformedProbe {
  * @example
  * const report = await probeServer('http://127.0.0.1:3000/', { signKey: pem });
  * report.checks.filter((check) => !check.ok) // []
+ * @see {@link CallReport} (with `kind: 'probes'`)
  */
 export async function probeServer(target: string, options: ProbeOptions = {}): Promise<CallReport> {
   const settings = resolveNumbers(options);
@@ -85,7 +86,7 @@ export async function probeServer(target: string, options: ProbeOptions = {}): P
           'PROBE_SIGNED',
           accepted,
           accepted
-            ? '200: the server accepts pushes signed with this key'
+            ? '200 (the server accepts pushes signed with this key)'
             : `expected 200 for a correctly signed newCall; received ${describe(first)} (does the server trust this key?)`,
         );
       }
@@ -137,6 +138,7 @@ export async function probeServer(target: string, options: ProbeOptions = {}): P
     await client.close();
   }
   const report: CallReport = {
+    kind: 'probes',
     name: 'probes',
     target: pushTarget.url,
     callId,

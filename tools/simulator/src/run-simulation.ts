@@ -7,6 +7,8 @@ import { simulateCall } from './simulate-call.js';
 export interface RunOptions extends ProbeOptions {
   /** After the calls, send the probes of {@link probeServer}. */
   probe?: boolean;
+  /** Called with each call's report (and the probes') as soon as it is complete. */
+  onReport?: (report: CallReport) => void;
 }
 
 /**
@@ -27,6 +29,7 @@ export async function runSimulation(
   for (const scenario of scenarios.length > 0 ? scenarios : [{}]) {
     const report = await simulateCall(target, scenario, options);
     calls.push(report);
+    options.onReport?.(report);
     if (report.connectionError) {
       connectionError = report.connectionError;
       break;
@@ -35,6 +38,7 @@ export async function runSimulation(
   let probes: CallReport | undefined;
   if (options.probe && connectionError === undefined) {
     probes = await probeServer(target, options);
+    options.onReport?.(probes);
     connectionError = probes.connectionError;
   }
   const sections = probes ? [...calls, probes] : calls;

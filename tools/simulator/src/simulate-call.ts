@@ -72,6 +72,7 @@ export async function simulateCall(
     await client.close();
   }
   const report: CallReport = {
+    kind: 'call',
     name,
     target: pushTarget.url,
     callId,

@@ -54,13 +54,17 @@ async function runDemo(
       {
         signKey: keys.privateKey,
         expectSignature: true,
-        ...(flags.json ? {} : { onStep: createLivePrinter(context) }),
+        ...(flags.json
+          ? {}
+          : {
+              onStep: createLivePrinter(context),
+              onReport: (call) => context.stdout.write(formatCallSummary(call)),
+            }),
       },
     );
     if (flags.json) {
       context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
-      for (const call of report.calls) context.stdout.write(formatCallSummary(call));
       context.stdout.write(formatRunSummary(report));
     }
     return exitCodeOf(report);

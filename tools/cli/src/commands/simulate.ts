@@ -139,7 +139,10 @@ async function runSimulate(
   } catch (error) {
     return usageError(error, context);
   }
-  if (!flags.json) options.onStep = createLivePrinter(context);
+  if (!flags.json) {
+    options.onStep = createLivePrinter(context);
+    options.onReport = (call) => context.stdout.write(formatCallSummary(call));
+  }
   let report: RunReport;
   try {
     report = await runSimulation(url, scenarios, options);
@@ -149,9 +152,6 @@ async function runSimulate(
   if (flags.json) {
     context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    for (const call of [...report.calls, ...(report.probes ? [report.probes] : [])]) {
-      context.stdout.write(formatCallSummary(call));
-    }
     context.stdout.write(formatRunSummary(report));
   }
   if (flags.junit) {
@@ -217,10 +217,13 @@ async function runKeygen(
     if (flags.json) {
       context.stdout.write(`${JSON.stringify(written, null, 2)}\n`);
     } else {
+      const privateKey = shortPath(written.privateKeyPath);
+      const publicKey = shortPath(written.publicKeyPath);
       context.stdout.write(
         [
-          `private key ${written.privateKeyPath} (mode 0600): sign with  siphook simulate <url> --sign-key ${written.privateKeyPath}`,
-          `public key  ${written.publicKeyPath}: let the server trust it, e.g.  createServer({ trustKeys: ['${written.publicKeyPath}'] })`,
+          `wrote ${privateKey} (private, mode 0600) and ${publicKey} (public)`,
+          `sign:  siphook simulate <url> --sign-key ${privateKey}`,
+          `trust: siphook server --trust-key ${publicKey}   (or createServer({ trustKeys: [...] }))`,
           '',
         ].join('\n'),
       );
@@ -229,6 +232,12 @@ async function runKeygen(
   } catch (error) {
     return usageError(error, context);
   }
+}
+
+/** A path relative to the working folder when it lies inside it, else absolute. */
+function shortPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
 function usageError(error: unknown, context: CommandContext): ExitCode {
