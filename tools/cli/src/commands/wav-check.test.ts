@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -126,6 +126,27 @@ describe('siphook wav check', () => {
   it('exits 2 without inputs or with a bad option', async () => {
     expect((await run(['wav', 'check'])).code).toBe(2);
     expect((await run(['wav', 'check', '--timeout', 'soon', path('welcome.wav')])).code).toBe(2);
+  });
+
+  it('checks every .wav in a folder, recursively, and refuses an empty folder', async () => {
+    const folder = path('prompts');
+    await mkdir(join(folder, 'de'), { recursive: true });
+    await mkdir(path('empty'));
+    await writeFile(join(folder, 'welcome.wav'), wav({ frames: 8000 }));
+    await writeFile(join(folder, 'de', 'willkommen.WAV'), wav({ rate: 16000, frames: 1600 }));
+    await writeFile(join(folder, 'notes.txt'), 'not a prompt');
+    const result = await run(['wav', 'check', folder]);
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n')).toEqual([
+      `${join(folder, 'de', 'willkommen.WAV')}: sample rate 16000 Hz, expected 8000 Hz`,
+      `${join(folder, 'welcome.wav')}: ok (8000 Hz mono 16-bit PCM, 1.00 s)`,
+      '',
+    ]);
+    const empty = await run(['wav', 'check', path('empty')]);
+    expect(empty.code).toBe(2);
+    expect(empty.stdout).toBe(
+      `${path('empty')}: no .wav files in folder ${JSON.stringify(path('empty'))}\n`,
+    );
   });
 
   it('prints JSON with --json', async () => {

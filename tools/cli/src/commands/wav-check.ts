@@ -1,3 +1,5 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { isSiphookError } from '@siphook/schema';
 import {
   type CheckUrlResult,
@@ -29,6 +31,7 @@ export interface WavCheckOutcome {
 }
 
 const URL_INPUT = /^https?:\/\//i;
+const WAV_NAME = /\.wave?$/i;
 /** How many inputs are checked at once; URLs spend their time waiting on the network. */
 const CONCURRENCY = 8;
 
@@ -49,7 +52,10 @@ export function registerWavCheck(wav: Command, context: CommandContext): void {
     .description(
       'check that WAV files or URLs will play on sipgate.io (RIFF/WAVE, PCM, mono, 8000 Hz, 16-bit)',
     )
-    .argument('<inputs...>', 'WAV files, or http(s) URLs (only the first 64 KiB are fetched)')
+    .argument(
+      '<inputs...>',
+      'WAV files, folders (every *.wav inside, recursively) or http(s) URLs (only the first 64 KiB are fetched)',
+    )
     .option('--json', 'print the results as a JSON array')
     .option('--timeout <ms>', 'for URLs: total time allowed per URL', parseMilliseconds, 5000)
     .addHelpText(
@@ -57,8 +63,9 @@ export function registerWavCheck(wav: Command, context: CommandContext): void {
       '\nExit status: 0 all playable, 1 any not playable, 2 usage error or a file that cannot be read.',
     )
     .action(async (inputs: string[], options: { json?: boolean; timeout: number }) => {
-      const outcomes = await mapLimited(inputs, CONCURRENCY, (input) =>
-        checkInput(input, options.timeout),
+      const expanded = (await Promise.all(inputs.map(expandFolder))).flat();
+      const outcomes = await mapLimited(expanded, CONCURRENCY, (input) =>
+        typeof input === 'string' ? checkInput(input, options.timeout) : Promise.resolve(input),
       );
       for (const outcome of outcomes) {
         if (outcome.error !== undefined) context.setExitCode(ExitCode.usage);
@@ -103,6 +110,29 @@ export function registerWavInfo(wav: Command, context: CommandContext): void {
       }
       context.stdout.write(formatInfo(outcome));
     });
+}
+
+/** A folder stands for every `*.wav` file inside it; an empty folder is an error outcome. */
+async function expandFolder(input: string): Promise<(string | WavCheckOutcome)[]> {
+  if (URL_INPUT.test(input)) return [input];
+  const stats = await stat(input).catch(() => undefined);
+  if (stats === undefined || !stats.isDirectory()) return [input];
+  const names = await readdir(input, { recursive: true });
+  const files = names.filter((name) => WAV_NAME.test(name)).sort();
+  if (files.length === 0) {
+    const message = `no .wav files in folder ${JSON.stringify(input)}`;
+    return [
+      {
+        input,
+        kind: 'file',
+        ok: false,
+        problems: [],
+        warnings: [],
+        error: { code: 'WAV_NO_FILES', message },
+      },
+    ];
+  }
+  return files.map((name) => join(input, name));
 }
 
 async function checkInput(input: string, timeoutMs: number): Promise<WavCheckOutcome> {
