@@ -308,6 +308,22 @@ describe('inspectWav', () => {
     expect(info.problems.map((problem) => problem.code)).toEqual(['WAV_HEADER_INCOMPLETE']);
   });
 
+  it('turns a stream error into WAV_READ_FAILED', async () => {
+    async function* failing() {
+      yield buildWav().subarray(0, 20);
+      throw new Error('connection reset');
+    }
+    const error = await inspectWav(failing()).catch((e: unknown) => e);
+    expect(isSiphookError(error, 'WAV_READ_FAILED')).toBe(true);
+    expect((error as Error).message).toBe('cannot read the stream: connection reset');
+  });
+
+  it('refuses a stream with an encoding set', async () => {
+    const stream = Readable.from([Buffer.from(buildWav())]).setEncoding('latin1');
+    const error = await inspectWav(stream).catch((e: unknown) => e);
+    expect(isSiphookError(error, 'WAV_SOURCE_INVALID')).toBe(true);
+  });
+
   it('names non-WAV streams', async () => {
     const info = await inspectWav(Readable.from([NOT_WAV['ogg']!]));
     expect(info.detected).toBe('ogg');

@@ -226,6 +226,15 @@ describe('siphook wav info', () => {
     expect(outcome.info.chunks).toHaveLength(2);
   });
 
+  it('prints what checkUrl found for a URL', async () => {
+    const result = await run(['wav', 'info', `${base}/text.wav`]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${base}/text.wav\n  status       200\n  bytes read   32044\n`);
+    expect(result.stdout).toContain(
+      '  playable     yes\n    ~ URL_CONTENT_TYPE: Content-Type is "text/plain"',
+    );
+  });
+
   it('exits 2 for a missing file', async () => {
     const result = await run(['wav', 'info', path('missing.wav')]);
     expect(result.code).toBe(2);
