@@ -4,6 +4,7 @@ import { registerServeAudio } from './serve-audio.js';
 import { registerServer } from './server.js';
 import { registerSimulate } from './simulate.js';
 import { registerWav } from './wav.js';
+import { registerXml } from './xml.js';
 
 /**
  * Every subcommand of `siphook`, in the order `--help` lists them. Each lives in its own file in
@@ -11,6 +12,7 @@ import { registerWav } from './wav.js';
  */
 export const commands: RegisterCommand[] = [
   registerWav,
+  registerXml,
   registerServeAudio,
   registerServer,
   registerSimulate,
