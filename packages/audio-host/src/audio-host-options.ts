@@ -47,6 +47,12 @@ export interface AudioHostOptions {
   signingSecret?: string;
   /** Lifetime of signed URLs from `urlFor` when no `expiresIn` is given, in seconds. Default: 3600. */
   defaultExpiresIn?: number;
+  /**
+   * After a prompt changes, how long the hashed URL of the replaced version keeps answering, in
+   * seconds, so that a Play URL handed out just before the change still plays. 0 turns this off.
+   * Default: 600.
+   */
+  keepReplacedSeconds?: number;
   /** Largest source file ingested, in bytes; larger files are refused. Default: 64 MiB. */
   maxFileBytes?: number;
   /** Prompts up to this size are kept in memory; larger ones are streamed from disk. Default: 1 MiB. */
@@ -80,6 +86,7 @@ export interface ResolvedOptions {
   basicAuth: BasicAuthCredentials | undefined;
   signingSecret: string | undefined;
   defaultExpiresIn: number;
+  keepReplacedSeconds: number;
   maxFileBytes: number;
   maxMemoryBytes: number;
   ffmpegPath: string | undefined;
@@ -168,6 +175,10 @@ export function resolveOptions(options: AudioHostOptions): ResolvedOptions {
   }
   optionalPositiveInteger(input, 'watchDebounceMs', issues);
   optionalPositiveInteger(input, 'defaultExpiresIn', issues);
+  const keep = input['keepReplacedSeconds'];
+  if (keep !== undefined && !(Number.isSafeInteger(keep) && (keep as number) >= 0)) {
+    issues.push(createIssue('FIELD_INVALID', 'keepReplacedSeconds', 'an integer >= 0', keep));
+  }
   optionalPositiveInteger(input, 'maxFileBytes', issues);
   optionalPositiveInteger(input, 'maxMemoryBytes', issues);
   optionalString(input, 'ffmpegPath', 'a file path', issues);
@@ -194,6 +205,7 @@ export function resolveOptions(options: AudioHostOptions): ResolvedOptions {
     basicAuth: options.basicAuth,
     signingSecret: options.signingSecret,
     defaultExpiresIn: options.defaultExpiresIn ?? 3600,
+    keepReplacedSeconds: options.keepReplacedSeconds ?? 600,
     maxFileBytes: options.maxFileBytes ?? 64 * 1024 * 1024,
     maxMemoryBytes: options.maxMemoryBytes ?? 1024 * 1024,
     ffmpegPath: options.ffmpegPath,

@@ -13,7 +13,12 @@ import {
   type StoredPrompt,
 } from './ingest-root.js';
 import { openFileSlice } from './open-file-slice.js';
-import { buildPromptIndex, encodeName } from './prompt-index.js';
+import {
+  buildPromptIndex,
+  encodeName,
+  type PromptIndex,
+  type RetiredPrompt,
+} from './prompt-index.js';
 import { signName } from './signed-url.js';
 import { type RootWatcher, watchRoot } from './watch-root.js';
 
@@ -115,7 +120,12 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
     if (aborter.signal.aborted) return;
     state = {
       ...state,
-      index: buildPromptIndex(result.prompts, basePath, guarded),
+      index: buildPromptIndex(
+        result.prompts,
+        basePath,
+        guarded,
+        retire(state.index, result.prompts),
+      ),
       manifest: manifestOf(result.prompts),
     };
     refusedFiles = result.refused;
@@ -126,6 +136,26 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
     logger?.info(
       { root, prompts: result.prompts.length, refused: result.refused.length },
       'audio root ingested',
+    );
+  };
+
+  // A Play URL handed out just before a change may still be fetched: the replaced version keeps
+  // answering under its hashed name for a while, as long as its verified bytes are still at hand
+  // (in memory, or in the cache, which is never rewritten in place).
+  const retire = (previous: PromptIndex, current: readonly StoredPrompt[]): RetiredPrompt[] => {
+    const now = Date.now();
+    const names = new Set(current.map((prompt) => prompt.name));
+    const hashes = new Set(current.map((prompt) => prompt.hashedName));
+    const replaced = previous.prompts.map((prompt) => ({
+      prompt,
+      until: now + resolved.keepReplacedSeconds * 1000,
+    }));
+    return [...previous.retired, ...replaced].filter(
+      ({ prompt, until }) =>
+        until > now &&
+        names.has(prompt.name) &&
+        !hashes.has(prompt.hashedName) &&
+        (prompt.bytes !== null || prompt.converted),
     );
   };
 
@@ -195,6 +225,7 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
           if (
             served !== undefined &&
             served.prompt.bytes !== null &&
+            served.retiredUntil === 0 &&
             headers.range === undefined &&
             headers['if-none-match'] === undefined &&
             headers['if-modified-since'] === undefined

@@ -128,7 +128,9 @@ export function decideReply(
     };
   }
   const served = state.index.byName.get(parsed.name);
-  if (served === undefined) return { reply: NOT_FOUND };
+  if (served === undefined || (served.retiredUntil !== 0 && Date.now() > served.retiredUntil)) {
+    return { reply: NOT_FOUND };
+  }
   return { reply: replyFor(served, method, headers) };
 }
 

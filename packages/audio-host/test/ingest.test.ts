@@ -54,6 +54,7 @@ describe('ingest and change', () => {
     const oldEtag = (await rawRequest(http.port, '/welcome.wav', { method: 'HEAD' })).headers[
       'etag'
     ];
+    const original = (await rawRequest(http.port, oldTarget)).body;
     const changed = makeWav({ seconds: 1, seed: 660 });
     await writeFile(join(temp.dir, 'welcome.wav'), changed);
     await vi.waitFor(() => expect(host.urlFor('welcome')).not.toBe(before), {
@@ -65,7 +66,18 @@ describe('ingest and change', () => {
     const fresh = await rawRequest(http.port, new URL(after).pathname);
     expect(fresh.status).toBe(200);
     expect(fresh.body.equals(changed)).toBe(true);
-    expect((await rawRequest(http.port, oldTarget)).status).toBe(404);
+    // A URL handed out just before the change still plays the version it named, for a while.
+    const old = await rawRequest(http.port, oldTarget);
+    expect(old.status).toBe(200);
+    expect(old.body.equals(original)).toBe(true);
+    expect(old.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 601_000);
+      expect((await rawRequest(http.port, oldTarget)).status).toBe(404);
+    } finally {
+      vi.useRealTimers();
+    }
     const plain = await rawRequest(http.port, '/welcome.wav', {
       headers: { 'If-None-Match': oldEtag! },
     });
@@ -80,12 +92,34 @@ describe('ingest and change', () => {
       interval: 50,
     });
     expect((await rawRequest(http.port, '/goodbye.wav')).status).toBe(200);
+    const goodbyeHashed = new URL(host.urlFor('goodbye')).pathname;
     await rm(join(temp.dir, 'goodbye.wav'));
     await vi.waitFor(() => expect(host.prompts().map((p) => p.name)).not.toContain('goodbye.wav'), {
       timeout: 10_000,
       interval: 50,
     });
     expect((await rawRequest(http.port, '/goodbye.wav')).status).toBe(404);
+    // A removed prompt is gone under every name: only replaced versions are kept for a while.
+    expect((await rawRequest(http.port, goodbyeHashed)).status).toBe(404);
+  });
+
+  it('stops answering a replaced version at once with keepReplacedSeconds: 0', async () => {
+    const strict = await createAudioHost({
+      root: temp.dir,
+      publicUrl: 'http://127.0.0.1:1',
+      keepReplacedSeconds: 0,
+    });
+    const strictHttp = await listen(strict.handle);
+    try {
+      const before = new URL(strict.urlFor('welcome')).pathname;
+      await writeFile(join(temp.dir, 'welcome.wav'), makeWav({ seconds: 1, seed: 770 }));
+      await strict.rescan();
+      expect(new URL(strict.urlFor('welcome')).pathname).not.toBe(before);
+      expect((await rawRequest(strictHttp.port, before)).status).toBe(404);
+    } finally {
+      await strictHttp.close();
+      await strict.close();
+    }
   });
 
   it('rescans on demand', async () => {
