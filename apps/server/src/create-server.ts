@@ -116,9 +116,16 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
       });
     }
     const host = audioHost;
+    // The callback URLs are the ones @siphook/webhook would add (`<url>/answer`, …, with the
+    // Basic-auth credentials); setting them here once spares copying every response to add them.
+    const callbackBase = withCredentials(url, resolved.basicAuth);
     runner = createFlowRunner(flow.flow, {
       promptUrl: host === undefined ? noPrompt : promptUrlsOf(host, flow),
+      onData: `${callbackBase}/dtmf`,
+      onAnswer: `${callbackBase}/answer`,
+      onHangup: `${callbackBase}/hangup`,
     });
+    const debug = logger.isLevelEnabled('debug');
     const handler = createWebhookHandler({
       publicUrl: url,
       signature:
@@ -131,7 +138,8 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
       logger,
       onNewCall: (event, call) => {
         const response = runner.newCall(event, call.state as FlowState);
-        call.log.debug({ route: runner.routeFor(event) ?? null }, 'flow route');
+        // `call.log` makes a pino child logger: only worth it when the line is written.
+        if (debug) call.log.debug({ route: runner.routeFor(event) ?? null }, 'flow route');
         return response;
       },
       onDtmf: (event, call) => runner.dtmf(event, call.state as FlowState),
@@ -272,7 +280,10 @@ function withCredentials(
 ): string {
   if (auth === undefined) return url;
   const parsed = new URL(url);
+  // Credentials already in the public URL win, as in @siphook/webhook's callback URLs.
+  if (parsed.username !== '' || parsed.password !== '') return url;
   parsed.username = encodeURIComponent(auth.username);
   parsed.password = encodeURIComponent(auth.password);
-  return parsed.href;
+  // `href` adds a `/` to a bare origin; keep the input's form.
+  return url.endsWith('/') ? parsed.href : parsed.href.replace(/\/$/, '');
 }

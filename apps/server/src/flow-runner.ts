@@ -28,6 +28,9 @@ export interface FlowRunnerOptions {
    * `@siphook/webhook` fills it in from its `publicUrl`.
    */
   onData?: string;
+  /** `onAnswer` and `onHangup` for every newCall response (left out: none, or the webhook's). */
+  onAnswer?: string;
+  onHangup?: string;
 }
 
 /** A Gather as the runner writes it: `onData` only when {@link FlowRunnerOptions.onData} is set. */
@@ -38,6 +41,8 @@ export type FlowAction = Exclude<ActionInput, { action: 'Gather' }> | FlowGather
 
 /** A response the runner answers with; `@siphook/webhook` accepts it as a handler result. */
 export interface FlowResponse {
+  onAnswer?: string;
+  onHangup?: string;
   actions: FlowAction[];
 }
 
@@ -175,13 +180,20 @@ export function createFlowRunner(flow: Flow, options: FlowRunnerOptions): FlowRu
     return { actions };
   };
 
+  const { onAnswer, onHangup } = options;
+  const withCallbacks = (response: FlowResponse): FlowResponse => {
+    if (onAnswer !== undefined) response.onAnswer = onAnswer;
+    if (onHangup !== undefined) response.onHangup = onHangup;
+    return response;
+  };
+
   return {
     newCall(event, state) {
       for (const route of routes) {
-        if (route.matches(event)) return run(route.body, 0, state);
+        if (route.matches(event)) return withCallbacks(run(route.body, 0, state));
       }
       state.flow = undefined;
-      return { actions: [] };
+      return withCallbacks({ actions: [] });
     },
     dtmf(event, state) {
       const position = state.flow;
