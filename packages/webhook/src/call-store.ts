@@ -28,7 +28,7 @@ export interface CallStore {
 export interface MemoryCallStoreOptions {
   /** How long a call's state lives after its last push, in ms. Default 2 hours. */
   ttlMs?: number;
-  /** How many calls are kept at most; the least recently pushed is evicted first. Default 10000. */
+  /** How many calls are kept at most; the call seen first is evicted first. Default 10000. */
   maxCalls?: number;
   /** The clock, in ms; defaults to `Date.now`. */
   now?: () => number;
@@ -50,8 +50,8 @@ const DEFAULT_MAX_CALLS = 10_000;
 
 /**
  * The default {@link CallStore}: a Map in this process, for one server instance. The state object
- * is kept by reference (no copies on the hot path). Entries expire `ttlMs` after their last write,
- * are dropped after hangup, and the least recently written go first beyond `maxCalls`.
+ * is kept by reference (no copies on the hot path). Entries expire `ttlMs` after their last write
+ * and are dropped after hangup; beyond `maxCalls`, the call seen first goes first.
  *
  * @example
  * createWebhookHandler({ store: createMemoryCallStore({ ttlMs: 30 * 60_000 }), onNewCall })
@@ -60,14 +60,14 @@ export function createMemoryCallStore(options: MemoryCallStoreOptions = {}): Mem
   const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
   const maxCalls = Math.max(1, options.maxCalls ?? DEFAULT_MAX_CALLS);
   const now = options.now ?? Date.now;
-  // Map keeps insertion order; re-inserting on write makes the front the least recently written.
+  // Expired entries are swept at most this often (a full scan), and read as absent meanwhile.
+  const sweepEveryMs = Math.min(ttlMs, 60_000);
   const entries = new Map<string, Entry>();
+  let nextSweep = now() + sweepEveryMs;
 
   const sweep = (time: number): void => {
-    for (const [callId, entry] of entries) {
-      if (entry.expiresAt > time && entries.size <= maxCalls) break;
-      entries.delete(callId);
-    }
+    nextSweep = time + sweepEveryMs;
+    for (const [callId, entry] of entries) if (entry.expiresAt <= time) entries.delete(callId);
   };
 
   return {
@@ -82,9 +82,17 @@ export function createMemoryCallStore(options: MemoryCallStoreOptions = {}): Mem
     },
     set(callId, state) {
       const time = now();
-      entries.delete(callId);
-      entries.set(callId, { state, expiresAt: time + ttlMs });
-      sweep(time);
+      const entry = entries.get(callId);
+      if (entry !== undefined) {
+        // Updated in place: a call keeps its place in line, and the hot path allocates nothing.
+        entry.state = state;
+        entry.expiresAt = time + ttlMs;
+      } else {
+        entries.set(callId, { state, expiresAt: time + ttlMs });
+        // Full: the call seen first makes room (Map keeps insertion order).
+        if (entries.size > maxCalls) entries.delete(entries.keys().next().value!);
+      }
+      if (time >= nextSweep) sweep(time);
     },
     delete(callId) {
       entries.delete(callId);

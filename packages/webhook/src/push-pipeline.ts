@@ -19,6 +19,7 @@ import {
   BASIC_AUTH_REQUIRED,
   bodyTooLarge,
   errorReply,
+  INTERNAL_ERROR,
   METHOD_NOT_ALLOWED,
   type PushReply,
   SIGNATURE_INVALID,
@@ -57,8 +58,11 @@ export interface PushPipeline {
   readonly tooLarge: PushReply;
   /** Steps 1 and 2 before any body is read: 405 for a non-POST, 413 for a Content-Length too big. */
   precheck(method: string | undefined, contentLength: string | undefined): PushReply | undefined;
-  /** Steps 3 to 7 on a body read in full. Never rejects. */
-  handle(request: PushRequest, startedAt: number): Promise<PushReply>;
+  /**
+   * Steps 3 to 7 on a body read in full. Synchronous when the store and the handler are; never
+   * throws or rejects.
+   */
+  handle(request: PushRequest, startedAt: number): PushReply | Promise<PushReply>;
   /** Logs an answer an adapter gave by itself (405, 413, an aborted body). */
   logReply(reply: PushReply, startedAt: number, remoteAddress?: string): void;
 }
@@ -258,15 +262,42 @@ export function createPushPipeline(options: WebhookOptions): PushPipeline {
     return undefined;
   };
 
-  /** Step 6: the user's handler with its state, wired and encoded; throws on any failure. */
-  const runHandler = async (
-    handler: EventHandler<never>,
+  /**
+   * Step 6: the user's handler with its state, wired and encoded. Stays synchronous while the store
+   * and the handler are (no promise, no timer on the hot path); throws or rejects on any failure.
+   */
+  const runHandler = (
+    handler: EventHandler<WebhookEvent>,
     event: WebhookEvent,
     urls: CallbackUrls | undefined,
-  ): Promise<string> => {
-    const stored = await store.get(event.callId);
+  ): string | Promise<string> => {
+    const stored = store.get(event.callId);
+    if (isThenable(stored)) {
+      return Promise.resolve(stored).then((state) => callHandler(handler, event, urls, state));
+    }
+    return callHandler(handler, event, urls, stored);
+  };
+
+  const callHandler = (
+    handler: EventHandler<WebhookEvent>,
+    event: WebhookEvent,
+    urls: CallbackUrls | undefined,
+    stored: CallState | undefined,
+  ): string | Promise<string> => {
     const call = new HandlerCall(event, stored ?? {}, logger);
-    const result = await (handler as EventHandler<WebhookEvent>)(event, call);
+    const result = handler(event, call);
+    if (isThenable(result)) {
+      return Promise.resolve(result).then((value) => encodeAndSave(value, event, urls, call));
+    }
+    return encodeAndSave(result, event, urls, call);
+  };
+
+  const encodeAndSave = (
+    result: unknown,
+    event: WebhookEvent,
+    urls: CallbackUrls | undefined,
+    call: HandlerCall,
+  ): string | Promise<string> => {
     const xml = encodeResponse(
       wireCallbacks(
         result ?? EMPTY_MODEL,
@@ -275,36 +306,56 @@ export function createPushPipeline(options: WebhookOptions): PushPipeline {
         urls,
       ) as ResponseInput,
     );
-    if (event.event !== 'hangup') await store.set(event.callId, call.state);
-    return xml;
+    if (event.event === 'hangup') return xml;
+    const saved = store.set(event.callId, call.state);
+    return isThenable(saved) ? Promise.resolve(saved).then(() => xml) : xml;
   };
 
-  const respond = async (event: WebhookEvent, urls: CallbackUrls | undefined): Promise<string> => {
+  /** Steps 6 and 7 for a decoded event: the XML to answer, fallback included. Never throws. */
+  const respond = (
+    event: WebhookEvent,
+    urls: CallbackUrls | undefined,
+  ): string | Promise<string> => {
     const isNewCall = event.event === 'newCall';
-    const handler = handlers[event.event];
+    const handler = handlers[event.event] as EventHandler<WebhookEvent> | undefined;
+    let xml: string | Promise<string>;
     if (handler === undefined) {
-      if (event.event === 'hangup') await forget(event);
       const canned = cannedFor(urls);
-      return isNewCall ? canned.emptyNewCall : canned.empty;
-    }
-    let xml: string;
-    try {
-      const outcome = await withDeadline(runHandler(handler, event, urls), deadlineMs);
-      if (outcome === TIMED_OUT) {
-        logger.warn(
-          { callId: event.callId, event: event.event, deadlineMs },
-          `${HANDLER_NAMES[event.event]} did not answer within ${deadlineMs} ms; answered the fallback`,
-        );
+      xml = isNewCall ? canned.emptyNewCall : canned.empty;
+    } else {
+      try {
+        xml = runHandler(handler, event, urls);
+      } catch (error) {
+        logHandlerError(event, error);
         xml = fallbackXml(isNewCall, urls);
-      } else {
-        xml = outcome;
       }
-    } catch (error) {
-      logHandlerError(event, error);
-      xml = fallbackXml(isNewCall, urls);
+      if (typeof xml !== 'string') {
+        xml = withDeadline(xml, deadlineMs).then(
+          (outcome) => {
+            if (outcome !== TIMED_OUT) return outcome;
+            logger.warn(
+              { callId: event.callId, event: event.event, deadlineMs },
+              `${HANDLER_NAMES[event.event]} did not answer within ${deadlineMs} ms; answered the fallback`,
+            );
+            return fallbackXml(isNewCall, urls);
+          },
+          (error: unknown) => {
+            logHandlerError(event, error);
+            return fallbackXml(isNewCall, urls);
+          },
+        );
+      }
     }
-    if (event.event === 'hangup') await forget(event);
-    return xml;
+    if (event.event !== 'hangup') return xml;
+    // The call is over: forget its state once the handler is done with it.
+    if (typeof xml === 'string') {
+      const forgotten = forget(event);
+      return forgotten === undefined ? xml : forgotten.then(() => xml);
+    }
+    return xml.then((text) => {
+      const forgotten = forget(event);
+      return forgotten === undefined ? text : forgotten.then(() => text);
+    });
   };
 
   const fallbackXml = (isNewCall: boolean, urls: CallbackUrls | undefined): string => {
@@ -312,14 +363,20 @@ export function createPushPipeline(options: WebhookOptions): PushPipeline {
     return isNewCall ? canned.fallbackNewCall : canned.fallback;
   };
 
-  const forget = async (event: WebhookEvent): Promise<void> => {
-    try {
-      await store.delete(event.callId);
-    } catch (error) {
+  /** Drops a call's state; undefined when done, a promise when the store is async. Never throws. */
+  const forget = (event: WebhookEvent): Promise<void> | undefined => {
+    const failed = (error: unknown): void => {
       logger.error(
         { err: error, callId: event.callId, event: event.event },
         'call store failed to delete',
       );
+    };
+    try {
+      const deleted = store.delete(event.callId);
+      return isThenable(deleted) ? Promise.resolve(deleted).then(undefined, failed) : undefined;
+    } catch (error) {
+      failed(error);
+      return undefined;
     }
   };
 
@@ -354,30 +411,31 @@ export function createPushPipeline(options: WebhookOptions): PushPipeline {
       }
       return undefined;
     },
-    async handle(request, startedAt) {
+    handle(request, startedAt) {
       let event: WebhookEvent | undefined;
-      let reply: PushReply | undefined;
-      try {
-        reply = isFormContentType(request.contentType)
-          ? authenticate(request)
-          : UNSUPPORTED_MEDIA_TYPE;
-        if (reply === undefined) {
-          try {
-            event = decodeEvent(request.body);
-          } catch (error) {
-            reply = decodeErrorReply(error);
-          }
-        }
-        if (reply === undefined && event !== undefined) {
-          reply = xmlReply(await respond(event, urlsFor(request)));
-        }
-      } catch (error) {
+      const finish = (reply: PushReply): PushReply => {
+        log(reply, startedAt, event, reply.status >= 400 ? request.remoteAddress : undefined);
+        return reply;
+      };
+      const failed = (error: unknown): PushReply => {
         logger.error({ err: error, callId: event?.callId }, 'webhook pipeline failed');
-        reply = errorReply(500, 'INTERNAL_ERROR', 'the webhook handler failed unexpectedly');
+        return finish(INTERNAL_ERROR);
+      };
+      try {
+        if (!isFormContentType(request.contentType)) return finish(UNSUPPORTED_MEDIA_TYPE);
+        const refused = authenticate(request);
+        if (refused !== undefined) return finish(refused);
+        try {
+          event = decodeEvent(request.body);
+        } catch (error) {
+          return finish(decodeErrorReply(error));
+        }
+        const xml = respond(event, urlsFor(request));
+        if (typeof xml === 'string') return finish(xmlReply(xml));
+        return xml.then((text) => finish(xmlReply(text)), failed);
+      } catch (error) {
+        return failed(error);
       }
-      const final = reply ?? errorReply(500, 'INTERNAL_ERROR', 'no answer was produced');
-      log(final, startedAt, event, final.status >= 400 ? request.remoteAddress : undefined);
-      return final;
     },
     logReply(reply, startedAt, remoteAddress) {
       log(reply, startedAt, undefined, remoteAddress);
@@ -400,6 +458,14 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | typeof TI
       },
     );
   });
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** True for `application/x-www-form-urlencoded`, with any parameters (`; charset=UTF-8`). */

@@ -64,13 +64,17 @@ export function servePush(
   }
   const proceed = (body: Uint8Array): void => {
     const push = toPushRequest(pipeline, request, body);
-    pipeline.handle(push, startedAt).then(
-      (reply) => send(response, reply),
-      (error: unknown) => {
-        pipeline.logger.error({ err: error }, 'webhook pipeline failed');
-        send(response, INTERNAL_ERROR);
-      },
-    );
+    const reply = pipeline.handle(push, startedAt);
+    if (!(reply instanceof Promise)) send(response, reply);
+    else {
+      reply.then(
+        (settled) => send(response, settled),
+        (error: unknown) => {
+          pipeline.logger.error({ err: error }, 'webhook pipeline failed');
+          send(response, INTERNAL_ERROR);
+        },
+      );
+    }
   };
   if (preread !== undefined) {
     if (preread.byteLength > pipeline.maxBodyBytes) {

@@ -49,30 +49,31 @@ export function wireCallbacks(
 ): unknown {
   if (model === null || typeof model !== 'object') return model;
   const response = model as Record<string, unknown>;
-  let out = response;
-  if (isNewCall && urls !== undefined) {
-    if (wiring.answer && response.onAnswer === undefined) out = { ...out, onAnswer: urls.answer };
-    if (wiring.hangup && response.onHangup === undefined) {
-      out = out === response ? { ...out } : out;
-      out.onHangup = urls.hangup;
-    }
-  }
+  const setAnswer =
+    isNewCall && urls !== undefined && wiring.answer && response.onAnswer === undefined;
+  const setHangup =
+    isNewCall && urls !== undefined && wiring.hangup && response.onHangup === undefined;
   const actions = response.actions;
-  if (!Array.isArray(actions)) return out;
   let copied: unknown[] | undefined;
-  for (let index = 0; index < actions.length; index++) {
-    const action = actions[index] as Record<string, unknown> | null | undefined;
-    if (action?.action !== 'Gather' || action.onData !== undefined) continue;
-    if (urls === undefined) {
-      throw new SiphookError(
-        'CALLBACK_URL_UNKNOWN',
-        `actions[${index}].onData: expected a URL, or the publicUrl option to make one from; received nothing (set publicUrl, trustHostHeader, or onData)`,
-        { path: `actions[${index}].onData` },
-      );
+  if (Array.isArray(actions)) {
+    for (let index = 0; index < actions.length; index++) {
+      const action = actions[index] as Record<string, unknown> | null | undefined;
+      if (action?.action !== 'Gather' || action.onData !== undefined) continue;
+      if (urls === undefined) {
+        throw new SiphookError(
+          'CALLBACK_URL_UNKNOWN',
+          `actions[${index}].onData: expected a URL, or the publicUrl option to make one from; received nothing (set publicUrl, trustHostHeader, or onData)`,
+          { path: `actions[${index}].onData` },
+        );
+      }
+      copied ??= actions.slice();
+      copied[index] = { ...action, onData: urls.dtmf };
     }
-    copied ??= actions.slice();
-    copied[index] = { ...action, onData: urls.dtmf };
   }
-  if (copied === undefined) return out;
-  return { ...out, actions: copied };
+  if (!setAnswer && !setHangup && copied === undefined) return model;
+  const out = { ...response };
+  if (setAnswer) out.onAnswer = urls!.answer;
+  if (setHangup) out.onHangup = urls!.hangup;
+  if (copied !== undefined) out.actions = copied;
+  return out;
 }

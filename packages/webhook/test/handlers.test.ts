@@ -239,22 +239,35 @@ describe('per-call state', () => {
 });
 
 describe('memory call store', () => {
-  it('expires state after the TTL and evicts the least recently written beyond maxCalls', async () => {
+  it('expires state after the TTL (refreshed on each write) and sweeps expired calls', () => {
     let now = 0;
-    const store = createMemoryCallStore({ ttlMs: 1000, maxCalls: 2, now: () => now });
+    const store = createMemoryCallStore({ ttlMs: 1000, now: () => now });
     store.set('a', { v: 'a' });
-    now = 10;
     store.set('b', { v: 'b' });
-    expect(store.get('a')).toEqual({ v: 'a' });
-    now = 20;
-    store.set('a', { v: 'a2' }); // a is now the most recent
-    store.set('c', { v: 'c' }); // over maxCalls: b goes
+    now = 900;
+    store.set('a', { v: 'a2' }); // refreshed: lives until 1900
+    now = 1000;
     expect(store.get('b')).toBeUndefined();
     expect(store.get('a')).toEqual({ v: 'a2' });
-    now = 1020;
-    expect(store.get('a')).toBeUndefined();
+    store.set('c', { v: 'c' });
+    store.set('d', { v: 'd' });
+    now = 2500; // a expired; the next write sweeps the map
+    store.set('e', { v: 'e' });
     expect(store.size).toBe(1);
-    store.delete('c');
+    expect(store.get('a')).toBeUndefined();
+    store.delete('e');
     expect(store.size).toBe(0);
+  });
+
+  it('evicts the call seen first beyond maxCalls', () => {
+    const store = createMemoryCallStore({ maxCalls: 2 });
+    store.set('a', { v: 'a' });
+    store.set('b', { v: 'b' });
+    store.set('a', { v: 'a2' });
+    store.set('c', { v: 'c' });
+    expect(store.get('a')).toBeUndefined();
+    expect(store.get('b')).toEqual({ v: 'b' });
+    expect(store.get('c')).toEqual({ v: 'c' });
+    expect(store.size).toBe(2);
   });
 });
