@@ -6,7 +6,6 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { describeReceived, SiphookError } from '@siphook/schema';
-import ffmpeg from 'fluent-ffmpeg';
 
 async function isExecutableFile(path: string): Promise<boolean> {
   try {
@@ -102,13 +101,15 @@ export interface RunFfmpegOptions {
  * @throws {SiphookError} `FFMPEG_FAILED` with ffmpeg's last stderr lines in the message and
  *   `details.stderr`; `CONVERT_ABORTED` when `signal` fires.
  */
-export function runFfmpeg(
+export async function runFfmpeg(
   ffmpegPath: string,
   input: string,
   output: string,
   options: RunFfmpegOptions = {},
 ): Promise<void> {
   const { signal } = options;
+  // Loaded on first use: WAV conversions and inspections never pay for it.
+  const { default: ffmpeg } = await import('fluent-ffmpeg');
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) {
       reject(abortedError(input));

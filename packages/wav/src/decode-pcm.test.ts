@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import {
+  encodeTestWav,
+  linearToAlaw,
+  linearToMulaw,
+  type TestEncoding,
+} from '../test/convert-signals.js';
+import { decodeToMono, type PcmLayout, pcmLayoutOf } from './decode-pcm.js';
+
+/** The layout and data bytes of a WAV made by the test encoder (plain `fmt `, data at the end). */
+function split(
+  bytes: Uint8Array,
+  channels: number,
+  encoding: TestEncoding,
+): { layout: PcmLayout; data: Uint8Array } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const format = {
+    tag: view.getUint16(20, true),
+    channels: view.getUint16(22, true),
+    sampleRate: view.getUint32(24, true),
+    blockAlign: view.getUint16(32, true),
+    bitsPerSample: view.getUint16(34, true),
+  };
+  expect(format.channels).toBe(channels);
+  const layout = pcmLayoutOf(format);
+  expect(layout.encoding).toBe(encoding);
+  const dataBytes = layout.blockAlign * FRAMES;
+  return { layout, data: bytes.subarray(bytes.length - dataBytes) };
+}
+
+const FRAMES = 6;
+const VALUES = [0, 0.5, -0.5, 0.25, -1, 0.9990234375];
+
+describe('decodeToMono', () => {
+  for (const encoding of [
+    'uint8',
+    'int16',
+    'int24',
+    'int32',
+    'float32',
+    'float64',
+  ] as TestEncoding[]) {
+    it(`${encoding}: decodes exact values and averages channels, aligned or not`, () => {
+      const left = Float64Array.from(VALUES);
+      const right = Float64Array.from(VALUES, (x) => -x / 2);
+      const { layout, data } = split(encodeTestWav([left, right], 8000, encoding), 2, encoding);
+      const out = new Float32Array(FRAMES);
+      decodeToMono(data, FRAMES, layout, out);
+      // uint8 resolves 1/128, so only its coarse values are exact.
+      const expected = VALUES.map((x) =>
+        encoding === 'uint8' ? Math.round(x * 128) / 128 / 4 : x / 4,
+      );
+      for (let i = 0; i < FRAMES; i++)
+        expect(out[i]).toBeCloseTo(expected[i]!, encoding === 'uint8' ? 2 : 6);
+      // The same bytes one byte off alignment take the DataView path and give the same result.
+      const shifted = new Uint8Array(data.length + 1).subarray(1);
+      shifted.set(data);
+      const outShifted = new Float32Array(FRAMES);
+      decodeToMono(shifted, FRAMES, layout, outShifted);
+      expect(outShifted).toEqual(out);
+    });
+  }
+
+  it('G.711: reference code points decode to the reference values', () => {
+    const alaw = pcmLayoutOf({
+      tag: 6,
+      channels: 1,
+      sampleRate: 8000,
+      bitsPerSample: 8,
+      blockAlign: 1,
+    });
+    const mulaw = pcmLayoutOf({
+      tag: 7,
+      channels: 1,
+      sampleRate: 8000,
+      bitsPerSample: 8,
+      blockAlign: 1,
+    });
+    const out = new Float32Array(4);
+    decodeToMono(Uint8Array.from([0xd5, 0x55, 0xaa, 0x2a]), 4, alaw, out);
+    expect(Array.from(out, (x) => x * 32768)).toEqual([8, -8, 32256, -32256]);
+    decodeToMono(Uint8Array.from([0xff, 0x7f, 0x80, 0x00]), 4, mulaw, out);
+    expect(Array.from(out, (x) => x * 32768)).toEqual([0, 0, 32124, -32124]);
+  });
+
+  it('G.711: encode then decode round-trips within the segment step', () => {
+    const alaw = pcmLayoutOf({
+      tag: 6,
+      channels: 1,
+      sampleRate: 8000,
+      bitsPerSample: 8,
+      blockAlign: 1,
+    });
+    const mulaw = pcmLayoutOf({
+      tag: 7,
+      channels: 1,
+      sampleRate: 8000,
+      bitsPerSample: 8,
+      blockAlign: 1,
+    });
+    const samples = [-30000, -1000, -37, 0, 5, 200, 4000, 31000];
+    const out = new Float32Array(samples.length);
+    decodeToMono(Uint8Array.from(samples, linearToAlaw), samples.length, alaw, out);
+    for (const [i, x] of out.entries())
+      expect(Math.abs(x * 32768 - samples[i]!)).toBeLessThanOrEqual(
+        Math.max(16, Math.abs(samples[i]!) / 16),
+      );
+    decodeToMono(Uint8Array.from(samples, linearToMulaw), samples.length, mulaw, out);
+    for (const [i, x] of out.entries())
+      expect(Math.abs(x * 32768 - samples[i]!)).toBeLessThanOrEqual(
+        Math.max(16, Math.abs(samples[i]!) / 16),
+      );
+  });
+});
+
+describe('pcmLayoutOf', () => {
+  it('reads EXTENSIBLE subformats', () => {
+    expect(
+      pcmLayoutOf({
+        tag: 0xfffe,
+        subformat: 3,
+        channels: 2,
+        sampleRate: 48000,
+        bitsPerSample: 32,
+        blockAlign: 8,
+      }).encoding,
+    ).toBe('float32');
+    expect(
+      pcmLayoutOf({
+        tag: 0xfffe,
+        subformat: 1,
+        channels: 1,
+        sampleRate: 48000,
+        bitsPerSample: 20,
+        blockAlign: 3,
+      }).encoding,
+    ).toBe('int24');
+  });
+
+  it('refuses what it cannot decode, naming the field', () => {
+    expect(() =>
+      pcmLayoutOf({ tag: 2, channels: 1, sampleRate: 8000, bitsPerSample: 4, blockAlign: 256 }),
+    ).toThrow(
+      'WAV format tag is 0x0002; the converter decodes PCM (1), IEEE float (3), A-law (6) or µ-law (7), plain or EXTENSIBLE',
+    );
+    expect(() =>
+      pcmLayoutOf({ tag: 1, channels: 2, sampleRate: 8000, bitsPerSample: 16, blockAlign: 3 }),
+    ).toThrow(/blockAlign/);
+    expect(() =>
+      pcmLayoutOf({ tag: 3, channels: 1, sampleRate: 8000, bitsPerSample: 16, blockAlign: 2 }),
+    ).toThrow(/sample width/);
+    expect(() =>
+      pcmLayoutOf({ tag: 1, channels: 0, sampleRate: 8000, bitsPerSample: 16, blockAlign: 2 }),
+    ).toThrow(/channel count/);
+  });
+});
