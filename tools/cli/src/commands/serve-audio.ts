@@ -83,7 +83,6 @@ export const registerServeAudio: RegisterCommand = (program, context) => {
         '',
         'Exit status: 0 after a clean shutdown, 2 for a usage or I/O error (missing folder, port in use).',
         'Example: siphook serve-audio ./prompts --port 8080 --public-url https://example.com',
-        '',
       ].join('\n'),
     )
     .action(async (dir: string, flags: ServeAudioFlags) => {
