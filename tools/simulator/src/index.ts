@@ -1,6 +1,5 @@
 export {
   type CallOutcome,
-  CallRecorder,
   type CallReport,
   type Check,
   type RunReport,
