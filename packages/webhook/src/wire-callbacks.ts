@@ -67,13 +67,37 @@ export function wireCallbacks(
         );
       }
       copied ??= actions.slice();
-      copied[index] = { ...action, onData: urls.dtmf };
+      copied[index] = withOnData(action, urls.dtmf);
     }
   }
   if (!setAnswer && !setHangup && copied === undefined) return model;
-  const out = { ...response };
-  if (setAnswer) out.onAnswer = urls!.answer;
-  if (setHangup) out.onHangup = urls!.hangup;
-  if (copied !== undefined) out.actions = copied;
-  return out;
+  const onAnswer = setAnswer ? urls!.answer : response.onAnswer;
+  const onHangup = setHangup ? urls!.hangup : response.onHangup;
+  if (hasOnlyKeys(response, RESPONSE_KEYS)) {
+    // A literal of fixed shape: several times cheaper than a spread on the hot path.
+    return { onAnswer, onHangup, actions: copied ?? actions };
+  }
+  // Unknown keys are kept, so that validation names them instead of losing them.
+  return { ...response, onAnswer, onHangup, actions: copied ?? actions };
+}
+
+const RESPONSE_KEYS = new Set(['onAnswer', 'onHangup', 'actions']);
+const GATHER_KEYS = new Set(['action', 'type', 'onData', 'maxDigits', 'timeout', 'play']);
+
+/** A copy of a Gather with `onData` set; keys absent stay `undefined`, which validation treats alike. */
+function withOnData(gather: Record<string, unknown>, onData: string): Record<string, unknown> {
+  if (!hasOnlyKeys(gather, GATHER_KEYS)) return { ...gather, onData };
+  return {
+    action: 'Gather',
+    type: gather.type,
+    onData,
+    maxDigits: gather.maxDigits,
+    timeout: gather.timeout,
+    play: gather.play,
+  };
+}
+
+function hasOnlyKeys(object: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
+  for (const key in object) if (!allowed.has(key)) return false;
+  return true;
 }

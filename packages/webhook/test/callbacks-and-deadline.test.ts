@@ -104,6 +104,23 @@ describe('callback wiring from publicUrl', () => {
     expect(shared.actions[1]).toEqual({ action: 'Gather' });
   });
 
+  it('keeps unknown keys while wiring, so validation still names them', async () => {
+    const { push, lines } = await serve({
+      publicUrl: 'https://hooks.example.com',
+      onNewCall: () =>
+        ({
+          onHangUp: 'https://typo.example.com',
+          actions: [{ action: 'Gather', maxDigit: 3 }],
+        }) as never,
+      onHangup: () => {},
+    });
+    expect((await push(NEW_CALL)).xml).toBe(
+      `${XML_HEAD}<Response onHangup="https://hooks.example.com/hangup"/>`,
+    );
+    const issues = lines.find((line) => line.level === 50)?.issues as { path: string }[];
+    expect(issues.map((issue) => issue.path).sort()).toEqual(['actions[0].maxDigit', 'onHangUp']);
+  });
+
   it('routes each generated URL back to the same handler (any POST path, dispatch on event)', async () => {
     const events: string[] = [];
     const { url, push } = await serve({
