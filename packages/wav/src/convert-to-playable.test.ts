@@ -299,7 +299,9 @@ describe('convertToPlayable: atomic writes', () => {
     const output = await fixture('keep.wav', 'previous content');
     const error = await convertToPlayable(input, output).catch((e: unknown) => e);
     expect(isSiphookError(error, 'WAV_UNSUPPORTED_FORMAT')).toBe(true);
-    expect((error as Error).message).toMatch(/is html, not audio/);
+    expect((error as Error).message).toMatch(
+      /is an HTML page, not audio; expected a WAV file or audio that ffmpeg decodes$/,
+    );
     expect(await readFile(output, 'utf8')).toBe('previous content');
     expect(await leftovers()).toEqual([]);
   });

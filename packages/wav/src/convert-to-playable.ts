@@ -61,8 +61,14 @@ const READ_BYTES = 64 * 1024;
 const WRITE_SAMPLES = 32 * 1024;
 const DEFAULT_NORMALIZE_DB = -1;
 const DEFAULT_SILENCE_DB = -50;
-/** Inputs that are clearly not audio: refused without asking ffmpeg. */
-const NOT_AUDIO = new Set(['empty', 'html', 'xml', 'json', 'text']);
+/** Inputs that are clearly not audio, refused without asking ffmpeg, and how to name them. */
+const NOT_AUDIO: ReadonlyMap<string, string> = new Map([
+  ['empty', 'empty (0 bytes)'],
+  ['html', 'an HTML page, not audio'],
+  ['xml', 'an XML document, not audio'],
+  ['json', 'JSON text, not audio'],
+  ['text', 'plain text, not audio'],
+]);
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** A region of a WAV file the pipeline can decode. */
@@ -209,10 +215,11 @@ function optionError(field: string, expected: string, received: unknown): Siphoo
  * that is plainly not audio (empty, HTML, text) and for a WAV without audio frames.
  */
 function pcmSourceOf(info: WavInfo, path: string): PcmSource | undefined {
-  if (info.container === 'unknown' && info.detected !== undefined && NOT_AUDIO.has(info.detected)) {
+  const notAudio = info.detected === undefined ? undefined : NOT_AUDIO.get(info.detected);
+  if (info.container === 'unknown' && notAudio !== undefined) {
     throw new SiphookError(
       'WAV_UNSUPPORTED_FORMAT',
-      `${describeReceived(path)} is ${info.detected === 'empty' ? 'empty' : `${info.detected}, not audio`}; expected a WAV file or audio that ffmpeg decodes`,
+      `${describeReceived(path)} is ${notAudio}; expected a WAV file or audio that ffmpeg decodes`,
       { input: path, detected: info.detected },
     );
   }
