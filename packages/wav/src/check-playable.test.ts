@@ -150,6 +150,35 @@ describe('checkPlayable', () => {
     expect(result.problems.map((problem) => problem.code)).toEqual(['WAV_HEADER_INCOMPLETE']);
   });
 
+  it('judges a hand-made WavInfo (no complete or bytesRead) by the same rule', () => {
+    const info = {
+      container: 'RIFF' as const,
+      formType: 'WAVE',
+      fileSize: 1044,
+      format: {
+        tag: 1,
+        channels: 1,
+        sampleRate: 8000,
+        bitsPerSample: 16,
+        byteRate: 16000,
+        blockAlign: 2,
+      },
+      dataOffset: 44,
+      dataSize: 1000,
+      chunks: [
+        { id: 'fmt ', offset: 12, size: 16 },
+        { id: 'data', offset: 36, size: 1000 },
+      ],
+      problems: [],
+    };
+    expect(checkPlayable(info)).toEqual({ ok: true, problems: [] });
+    const { dataOffset: _o, dataSize: _s, ...noData } = info;
+    const codes = checkPlayable({ ...noData, chunks: info.chunks.slice(0, 1) }).problems.map(
+      (p) => p.code,
+    );
+    expect(codes).toEqual(['WAV_NO_DATA']);
+  });
+
   it('is not fooled by a trailing partial chunk header', () => {
     expect(
       checkPlayable(inspectWavBytes(concat([buildWav(), new Uint8Array([0x4c, 0x49])]))).ok,

@@ -97,6 +97,7 @@ function checkContainer(info: WavInfo, add: Add): void {
 function checkChunkOrder(info: WavInfo, add: Add): void {
   const fmtIndex = info.chunks.findIndex((chunk) => chunk.id === 'fmt ');
   const dataIndex = info.chunks.findIndex((chunk) => chunk.id === 'data');
+  const complete = info.complete !== false;
   if (fmtIndex >= 0 && dataIndex >= 0 && fmtIndex > dataIndex) {
     add({
       code: 'WAV_FMT_AFTER_DATA',
@@ -105,8 +106,8 @@ function checkChunkOrder(info: WavInfo, add: Add): void {
       received: '"data" before "fmt "',
       expected: '"fmt " before "data"',
     });
-  } else if (fmtIndex < 0 && (dataIndex >= 0 || info.complete)) {
-    const where = info.complete ? 'in the file' : 'before "data"';
+  } else if (fmtIndex < 0 && (dataIndex >= 0 || complete)) {
+    const where = complete ? 'in the file' : 'before "data"';
     add({
       code: 'WAV_NO_FMT',
       message: `no "fmt " chunk ${where}; a Play file must describe its format before the audio`,
@@ -115,7 +116,7 @@ function checkChunkOrder(info: WavInfo, add: Add): void {
       expected: 'a "fmt " chunk before "data"',
     });
   }
-  if (dataIndex < 0 && info.complete) {
+  if (dataIndex < 0 && complete) {
     add({
       code: 'WAV_NO_DATA',
       message: 'no "data" chunk in the file; a Play file must hold audio',

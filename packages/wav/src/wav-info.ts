@@ -78,11 +78,12 @@ export interface WavInfo {
   chunks: WavChunk[];
   /**
    * False when the walk stopped before the end of the file: a stream or an HTTP head is read only
-   * until `fmt ` and `data` are found, so chunks after `data` are not listed.
+   * until `fmt ` and `data` are found, so chunks after `data` are not listed. inspectWav always
+   * sets it; a hand-made WavInfo without it counts as complete.
    */
-  complete: boolean;
-  /** How many bytes of the source the walk read. */
-  bytesRead: number;
+  complete?: boolean;
+  /** How many bytes of the source the walk read (always set by inspectWav). */
+  bytesRead?: number;
   /** Structural problems found by the walk; {@link checkPlayable} adds the format rules. */
   problems: WavProblem[];
 }

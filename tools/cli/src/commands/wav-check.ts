@@ -241,7 +241,7 @@ function formatInfo(outcome: WavCheckOutcome): string {
     if (info.durationSeconds !== undefined) row('duration', `${info.durationSeconds.toFixed(3)} s`);
     row(
       'chunks',
-      `${info.chunks.length}${info.complete ? '' : ' (walk stopped after the header)'}`,
+      `${info.chunks.length}${info.complete === false ? ' (walk stopped after the header)' : ''}`,
     );
     for (const chunk of info.chunks) {
       lines.push(
