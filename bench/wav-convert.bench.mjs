@@ -1,0 +1,325 @@
+// Converting to the Play format (8 kHz mono 16-bit PCM WAV), three ways:
+//  1. whole-process wall time of `siphook wav convert` vs sox vs the npm ffmpeg binary on 60 s of
+//     44.1 kHz stereo 16-bit audio, alternating in the same run (goal: ≤ 1.0× sox's time);
+//  2. in-process convertToPlayable vs wavefile's toSampleRate on the same audio (goal: ≥ 10×);
+//  3. peak RSS of `siphook wav convert` on a 60-minute input (goal: < 64 MB).
+// Set-up installs sox with apt-get when it is missing; its rows are skipped if that fails.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { convertToPlayable } from '@siphook/wav';
+import wavefile from 'wavefile';
+
+const require = createRequire(import.meta.url);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'tools/cli/bin/siphook.js');
+const ROUNDS = Number(process.env.ROUNDS ?? 7);
+const dir = await mkdtemp(join(tmpdir(), 'siphook-bench-convert-'));
+const notes = [];
+/** The conversion in a bare Node process: the library without the CLI's other commands. */
+const LEAN =
+  "const { convertToPlayable } = await import('@siphook/wav'); await convertToPlayable(process.argv[1], process.argv[2]);";
+/** The same process without converting: what importing the library costs. */
+const IMPORT_ONLY = "await import('@siphook/wav');";
+class SkipRss extends Error {}
+
+/** Writes `seconds` of 44.1 kHz stereo 16-bit music-like audio (tones, a sweep, noise) in 1 MiB steps. */
+async function writeInput(path, seconds) {
+  const rate = 44100;
+  const frames = rate * seconds;
+  const handle = await open(path, 'w');
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + frames * 4, 4);
+  header.write('WAVEfmt ', 8, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(2, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 4, 28);
+  header.writeUInt16LE(4, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(frames * 4, 40);
+  await handle.write(header);
+  // One 10-second pattern, repeated: the content does not change the work, and this keeps set-up fast.
+  const patternFrames = rate * 10;
+  const pattern = Buffer.alloc(patternFrames * 4);
+  let seed = 1;
+  for (let i = 0; i < patternFrames; i++) {
+    const t = i / rate;
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    const noise = (seed / 2 ** 32 - 0.5) * 0.05;
+    const music =
+      0.3 * Math.sin(2 * Math.PI * 440 * t) +
+      0.2 * Math.sin(2 * Math.PI * (200 + 1500 * (t % 1)) * t) +
+      noise;
+    pattern.writeInt16LE(Math.round(music * 32767), i * 4);
+    pattern.writeInt16LE(
+      Math.round((0.25 * Math.sin(2 * Math.PI * 660 * t) + noise) * 32767),
+      i * 4 + 2,
+    );
+  }
+  for (let written = 0; written < frames; written += patternFrames) {
+    const count = Math.min(patternFrames, frames - written);
+    await handle.write(pattern, 0, count * 4);
+  }
+  await handle.close();
+}
+
+function haveCommand(command, args) {
+  const result = spawnSync(command, args, { stdio: 'ignore' });
+  return result.error === undefined && result.status === 0;
+}
+
+/** sox for the comparison: installed with apt-get in the bench's own set-up when missing. */
+function ensureSox() {
+  if (haveCommand('sox', ['--version'])) return true;
+  console.error('sox missing: apt-get update && apt-get install -y sox');
+  const update = spawnSync('apt-get', ['update'], { stdio: 'ignore' });
+  const install =
+    update.status === 0
+      ? spawnSync('apt-get', ['install', '-y', 'sox'], { stdio: 'ignore' })
+      : update;
+  if (install.status !== 0 || !haveCommand('sox', ['--version'])) {
+    notes.push('sox could not be installed here (apt-get failed), so its row is skipped.');
+    return false;
+  }
+  return true;
+}
+
+function npmFfmpeg() {
+  try {
+    const path = require('@ffmpeg-installer/ffmpeg').path;
+    return existsSync(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Wall time of one child process, in ms; throws if it fails. */
+function timeProcess(command, args) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
+  return ms;
+}
+
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+const fmt = (ms) => ms.toFixed(ms < 100 ? 1 : 0);
+
+function printTable(title, header, rows) {
+  console.log(
+    [
+      `### ${title}`,
+      '',
+      `| ${header.join(' | ')} |`,
+      `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+      ...rows.map((row) => `| ${row.join(' | ')} |`),
+      '',
+    ].join('\n'),
+  );
+}
+
+try {
+  const input = join(dir, 'music-60s.wav');
+  await writeInput(input, 60);
+  const soxOk = ensureSox();
+  const ffmpeg = npmFfmpeg();
+  if (ffmpeg === undefined)
+    notes.push('@ffmpeg-installer/ffmpeg is not installed, so its row is skipped.');
+
+  // 1. Whole-process wall time, alternating so that load on the shared machine hits all alike.
+  const cases = [
+    {
+      name: 'sox in.wav -r 8000 -c 1 -b 16 out.wav',
+      baseline: true,
+      skip: !soxOk,
+      run: () =>
+        timeProcess('sox', [input, '-r', '8000', '-c', '1', '-b', '16', join(dir, 'sox.wav')]),
+    },
+    {
+      name: '`siphook wav convert in.wav -o out.wav`',
+      goal: 1.0,
+      run: () =>
+        timeProcess(process.execPath, [
+          cli,
+          'wav',
+          'convert',
+          input,
+          '-o',
+          join(dir, 'siphook.wav'),
+        ]),
+    },
+    {
+      name: 'ffmpeg (npm @ffmpeg-installer) -ac 1 -ar 8000 -acodec pcm_s16le',
+      skip: ffmpeg === undefined,
+      run: () =>
+        timeProcess(ffmpeg, [
+          '-nostdin',
+          '-loglevel',
+          'error',
+          '-y',
+          '-i',
+          input,
+          '-map_metadata',
+          '-1',
+          '-fflags',
+          '+bitexact',
+          '-flags:a',
+          '+bitexact',
+          '-ac',
+          '1',
+          '-ar',
+          '8000',
+          '-acodec',
+          'pcm_s16le',
+          join(dir, 'ffmpeg.wav'),
+        ]),
+    },
+    {
+      name: 'node + `import("@siphook/wav")` + convertToPlayable (no CLI)',
+      run: () =>
+        timeProcess(process.execPath, [
+          '--input-type=module',
+          '-e',
+          LEAN,
+          input,
+          join(dir, 'lean.wav'),
+        ]),
+    },
+    {
+      name: '`node -e 0` (Node start-up alone, for scale)',
+      run: () => timeProcess(process.execPath, ['-e', '0']),
+    },
+  ].filter((item) => !item.skip);
+  const times = cases.map(() => []);
+  for (const item of cases) item.run(); // warm the page cache and the binaries
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, item] of cases.entries()) times[i].push(item.run());
+  }
+  const medians = times.map(median);
+  const baseIndex = cases.findIndex((item) => item.baseline);
+  const base = baseIndex >= 0 ? medians[baseIndex] : undefined;
+  printTable(
+    `convert 60 s of 44.1 kHz stereo 16-bit (10.1 MiB), whole process, median of ${ROUNDS} alternating runs`,
+    ['case', 'wall ms (median)', 'min', 'max', '× sox time', 'goal', 'met'],
+    cases.map((item, i) => {
+      const ratio = base === undefined ? undefined : medians[i] / base;
+      const goal =
+        item.goal === undefined || base === undefined ? '' : `≤ ${item.goal.toFixed(1)}×`;
+      const met = goal === '' ? '' : ratio <= item.goal ? 'yes' : 'NO';
+      return [
+        `${item.name}${item.baseline ? ' (baseline)' : ''}`,
+        fmt(medians[i]),
+        fmt(Math.min(...times[i])),
+        fmt(Math.max(...times[i])),
+        ratio === undefined ? '' : ratio.toFixed(2),
+        goal,
+        met,
+      ];
+    }),
+  );
+
+  // 2. In-process: convertToPlayable (file to file, the whole pipeline) vs wavefile's toSampleRate
+  // on the already-parsed file (its resampler alone: whole file in memory, no mono mix).
+  const bytes = await readFile(input);
+  const inProcess = [
+    {
+      name: 'wavefile 11: new WaveFile(bytes).toSampleRate(8000) (from memory)',
+      baseline: true,
+      run: () => {
+        const wav = new wavefile.WaveFile(bytes);
+        wav.toSampleRate(8000);
+        return wav;
+      },
+    },
+    {
+      name: 'convertToPlayable(in.wav, out.wav) (file to file)',
+      goal: 10,
+      run: () => convertToPlayable(input, join(dir, 'in-process.wav')),
+    },
+  ];
+  const inTimes = inProcess.map(() => []);
+  const inRounds = Math.max(3, Math.ceil(ROUNDS / 2));
+  for (let round = 0; round < inRounds; round++) {
+    for (const [i, item] of inProcess.entries()) {
+      globalThis.gc?.();
+      const start = process.hrtime.bigint();
+      await item.run();
+      inTimes[i].push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  }
+  const inMedians = inTimes.map(median);
+  printTable(
+    `in-process conversion of the same 60 s, median of ${inRounds} alternating runs`,
+    ['case', 'ms (median)', '× faster than baseline', 'goal', 'met'],
+    inProcess.map((item, i) => {
+      const ratio = inMedians[0] / inMedians[i];
+      const goal = item.goal === undefined ? '' : `≥ ${item.goal}×`;
+      return [
+        `${item.name}${item.baseline ? ' (baseline)' : ''}`,
+        fmt(inMedians[i]),
+        ratio.toFixed(1),
+        goal,
+        goal === '' ? '' : ratio >= item.goal ? 'yes' : 'NO',
+      ];
+    }),
+  );
+
+  // 3. Peak RSS on a 60-minute input (605 MiB), measured by /usr/bin/time -v on the CLI process.
+  const big = join(dir, 'music-60min.wav');
+  await writeInput(big, 3600);
+  const rssOf = (args) => {
+    const result = spawnSync('/usr/bin/time', ['-v', process.execPath, ...args], {
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
+    const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr);
+    return Number(match?.[1]) / 1024;
+  };
+  if (!existsSync('/usr/bin/time')) {
+    notes.push('/usr/bin/time is missing (apt-get install time), so peak RSS is not measured.');
+    throw new SkipRss();
+  }
+  const measured = (args) => {
+    const start = process.hrtime.bigint();
+    const rss = rssOf(args);
+    return { rss, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+  };
+  const lean = (file) => ['--input-type=module', '-e', LEAN, file, join(dir, 'lean-rss.wav')];
+  const viaCli = (file) => [cli, 'wav', 'convert', file, '-o', join(dir, 'cli-rss.wav')];
+  const rows = [
+    ['`node -e 0` (Node alone)', measured(['-e', '0'])],
+    [
+      'node + `import("@siphook/wav")`, no conversion',
+      measured(['--input-type=module', '-e', IMPORT_ONLY]),
+    ],
+    ['node + convertToPlayable, 60 s input (10.1 MiB)', measured(lean(input))],
+    ['node + convertToPlayable, 60 min input (605.6 MiB)', measured(lean(big)), true],
+    ['`siphook --help` (CLI start-up alone)', measured([cli, '--help'])],
+    ['`siphook wav convert`, 60 s input', measured(viaCli(input))],
+    ['`siphook wav convert`, 60 min input', measured(viaCli(big)), true],
+  ];
+  printTable(
+    'peak RSS of the whole process (/usr/bin/time -v)',
+    ['case', 'peak RSS (MiB)', 'wall s', 'goal', 'met'],
+    rows.map(([name, { rss, seconds }, goal]) => [
+      name,
+      rss.toFixed(1),
+      seconds.toFixed(1),
+      goal ? '< 64 MiB' : '',
+      goal ? (rss < 64 ? 'yes' : 'NO') : '',
+    ]),
+  );
+} catch (error) {
+  if (!(error instanceof SkipRss)) throw error;
+} finally {
+  for (const note of notes) console.log(`Note: ${note}`);
+  await rm(dir, { recursive: true, force: true });
+}
