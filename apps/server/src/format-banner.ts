@@ -21,9 +21,22 @@ export interface StartupInfo {
   simulate: string;
 }
 
+/** The private half `siphook simulate keygen` writes beside a trusted public key. */
+const KEYGEN_PUBLIC = 'siphook-test-public-key.pem';
+const KEYGEN_PRIVATE = 'siphook-test-private-key.pem';
+
 /** Collects the {@link StartupInfo} of a running server. */
 export function describeServer(server: SiphookServer, cwd: string = process.cwd()): StartupInfo {
   const target = server.config.basicAuth === undefined ? `${server.url}/` : server.webhookUrl;
+  let simulate = `npx siphook simulate ${target} --dtmf 1`;
+  // A key pair from `siphook simulate keygen`: the call can be signed with its private half.
+  const keygenKey = server.config.trustKeySources.find(
+    (source) => path.basename(source) === KEYGEN_PUBLIC,
+  );
+  if (server.config.signature && keygenKey !== undefined) {
+    const privateKey = path.join(path.dirname(keygenKey), KEYGEN_PRIVATE);
+    simulate += ` --sign-key ${path.relative(cwd, privateKey)}`;
+  }
   return {
     webhookUrl: server.webhookUrl,
     listenUrl: server.listenUrl,
@@ -32,7 +45,7 @@ export function describeServer(server: SiphookServer, cwd: string = process.cwd(
     flow: server.flow.file === undefined ? '(object)' : path.relative(cwd, server.flow.file),
     prompts: server.flow.prompts,
     signature: { enabled: server.config.signature, extraKeys: server.config.trustKeys.length },
-    simulate: `npx siphook simulate ${target} --dtmf 1`,
+    simulate,
   };
 }
 
@@ -66,9 +79,17 @@ export function formatBanner(info: StartupInfo, options: { publicUrlGiven: boole
         : ` and ${info.signature.extraKeys} trusted ${info.signature.extraKeys === 1 ? 'key' : 'keys'}`;
     lines.push(
       `Signatures: ON (X-Sipgate-Signature must verify with sipgate.io's key${extra}); unsigned requests get 401.`,
-      "  For local play, trust the simulator's public key with --trust-key <public.pem>,",
-      '  or restart with --no-signature (SIPHOOK_SIGNATURE=off; never on a public address).',
     );
+    if (!info.simulate.includes('--sign-key')) {
+      lines.push(
+        '  For local play, make a test key pair and trust its public half:',
+        '    npx siphook simulate keygen --out keys',
+        '    then restart with --trust-key keys/siphook-test-public-key.pem (the simulate command',
+        '    below then signs with --sign-key keys/siphook-test-private-key.pem);',
+        '  or restart with --no-signature (SIPHOOK_SIGNATURE=off; never on a public address);',
+        '  or run `npm run demo`: server and one signed simulated call in one go.',
+      );
+    }
   } else {
     lines.push(
       'Signatures: OFF (--no-signature): anyone who can reach this server can post pushes.',

@@ -68,6 +68,8 @@ export interface ResolvedServerConfig {
   basicAuth: BasicAuthCredentials | undefined;
   signature: boolean;
   trustKeys: string[];
+  /** Where each trusted key came from: its file path, or `(PEM text)`. */
+  trustKeySources: string[];
   tls: { cert: string; key: string } | undefined;
   logLevel: string;
   graceMs: number;
@@ -163,6 +165,9 @@ export async function resolveServerConfig(config: ServerConfig): Promise<Resolve
     basicAuth: auth,
     signature: config.signature ?? true,
     trustKeys,
+    trustKeySources: (config.trustKeys ?? []).map((key) =>
+      PEM.test(key) ? '(PEM text)' : path.resolve(cwd, key),
+    ),
     tls,
     logLevel,
     graceMs,
