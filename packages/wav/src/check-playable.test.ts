@@ -148,6 +148,9 @@ describe('checkPlayable', () => {
     const whole = buildWav({ chunks: [{ id: 'LIST', body: 70_000 }, 'fmt', 'data'] });
     const result = checkPlayable(inspectWavBytes(whole.subarray(0, 65536), whole.length));
     expect(result.problems.map((problem) => problem.code)).toEqual(['WAV_HEADER_INCOMPLETE']);
+    expect(result.problems[0]?.message).toBe(
+      'the "data" chunk was not found in the bytes read (the next chunk header is at byte 70020, after "LIST" of 70000 bytes); a Play file keeps its header at the start, and `siphook wav convert` writes a 44-byte one',
+    );
   });
 
   it('judges a hand-made WavInfo (no complete or bytesRead) by the same rule', () => {

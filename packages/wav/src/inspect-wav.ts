@@ -283,11 +283,16 @@ function truncatedChunk(id: string, offset: number, size: number, fileSize: numb
 
 function incomplete(info: WavInfo, missing: string): WavInfo {
   info.complete = false;
+  const last = info.chunks.at(-1);
+  const where =
+    last === undefined
+      ? ''
+      : ` (the next chunk header is at byte ${last.offset + 8 + last.size + (last.size % 2)}, after ${JSON.stringify(last.id)} of ${last.size} bytes)`;
   info.problems.push({
     code: 'WAV_HEADER_INCOMPLETE',
-    message: `${missing} was not found within the bytes read; the header region must come first and be small`,
+    message: `${missing} was not found in the bytes read${where}; a Play file keeps its header at the start, and \`siphook wav convert\` writes a 44-byte one`,
     field: 'header',
-    received: 'no complete header in the bytes read',
+    received: `not found in the bytes read${where}`,
     expected: `${missing} near the start of the file`,
   });
   return finish(info);
