@@ -35,14 +35,14 @@ export function describeServer(server: SiphookServer, cwd: string = process.cwd(
   );
   if (server.config.signature && keygenKey !== undefined) {
     const privateKey = path.join(path.dirname(keygenKey), KEYGEN_PRIVATE);
-    simulate += ` --sign-key ${path.relative(cwd, privateKey)}`;
+    simulate += ` --sign-key ${shortPath(privateKey, cwd)}`;
   }
   return {
     webhookUrl: server.webhookUrl,
     listenUrl: server.listenUrl,
     audioUrl: `${server.audioUrl}/`,
     healthUrl: `${server.url}/healthz`,
-    flow: server.flow.file === undefined ? '(object)' : path.relative(cwd, server.flow.file),
+    flow: server.flow.file === undefined ? '(object)' : shortPath(server.flow.file, cwd),
     prompts: server.flow.prompts,
     signature: { enabled: server.config.signature, extraKeys: server.config.trustKeys.length },
     simulate,
@@ -104,4 +104,10 @@ export function formatBanner(info: StartupInfo, options: { publicUrlGiven: boole
     '',
   );
   return lines.join('\n');
+}
+
+/** A path relative to `cwd` when it lies below it, else absolute. */
+function shortPath(file: string, cwd: string): string {
+  const relative = path.relative(cwd, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
