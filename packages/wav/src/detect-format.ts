@@ -26,11 +26,19 @@ export function detectFormat(head: Uint8Array): DetectedFormat {
   if (head.length === 0) return { kind: 'empty', description: 'an empty file (0 bytes)' };
   const b0 = head[0]!;
   const b1 = head[1] ?? 0;
+  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) {
+    // Checked before the MPEG sync, which FF FE would otherwise pass.
+    return { kind: 'text', description: 'UTF-16 text (byte order mark)' };
+  }
   if (ascii(head, 0, 3) === 'ID3') return { kind: 'mp3', description: 'MP3 audio (ID3 tag)' };
   // MPEG audio frame sync: 11 set bits. Layer bits 00 mean AAC in ADTS framing instead.
   if (b0 === 0xff && (b1 & 0xe0) === 0xe0) {
     if ((b1 & 0x06) === 0) return { kind: 'aac', description: 'AAC audio (ADTS frame sync)' };
-    return { kind: 'mp3', description: 'MP3 audio (MPEG frame sync)' };
+    const b2 = head[2] ?? 0;
+    // Reserved version, bitrate 1111 or sample-rate 11 mean this is no MPEG frame header.
+    if ((b1 & 0x18) !== 0x08 && (b2 & 0xf0) !== 0xf0 && (b2 & 0x0c) !== 0x0c) {
+      return { kind: 'mp3', description: 'MP3 audio (MPEG frame sync)' };
+    }
   }
   const magic = ascii(head, 0, 4);
   if (magic === 'OggS') return { kind: 'ogg', description: 'Ogg audio (OggS page)' };
