@@ -142,6 +142,7 @@ export function sawtooth(length: number): Uint8Array {
   return bytes;
 }
 
+/** Joins byte arrays into one. */
 export function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let at = 0;
