@@ -71,7 +71,13 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
   const listener: NodeListener = (request, response) => {
     if (closing) response.setHeader('Connection', 'close');
     let target = request.url ?? '/';
-    if (prefix !== '' && target.startsWith(prefix)) target = target.slice(prefix.length) || '/';
+    if (prefix !== '' && target.startsWith(prefix)) {
+      const next = target.charCodeAt(prefix.length);
+      // Only a whole path segment: `/sipgate/…`, `/sipgate` or `/sipgate?…`, not `/sipgatex`.
+      if (Number.isNaN(next) || next === 0x2f || next === 0x3f) {
+        target = target.slice(prefix.length) || '/';
+      }
+    }
     if (target.startsWith(AUDIO_PREFIX) && audio !== undefined) {
       request.url = target;
       audio(request, response);

@@ -302,6 +302,7 @@ describe('createServer configuration', () => {
       expect((await send(`${listen}/sipgate/audio/${name}`)).status).toBe(200);
       expect((await send(`${listen}/audio/${name}`)).status).toBe(200);
       expect((await send(`${listen}/sipgate/healthz`)).status).toBe(200);
+      expect((await send(`${listen}/sipgatex/audio/${name}`)).status).toBe(405);
     } finally {
       await server.close();
     }
