@@ -101,7 +101,7 @@ export const CONTRACT_EXAMPLES = {
 } as const;
 
 /** Waits until `check` holds, polling; for log lines written after a response went out. */
-export async function eventually(check: () => boolean, timeoutMs = 2000): Promise<void> {
+export async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
   while (!check()) {
     if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
