@@ -1,10 +1,10 @@
-export {
-  type CallOutcome,
-  type CallReport,
-  type Check,
-  type RunReport,
-  type Step,
-  type StepKind,
+export type {
+  CallOutcome,
+  CallReport,
+  Check,
+  RunReport,
+  Step,
+  StepKind,
 } from './call-report.js';
 export { escapeXml } from './escape-xml.js';
 export { formatJunit } from './format-junit.js';

@@ -62,7 +62,7 @@ describe('formatJunit', () => {
         { name: 'evil <name> & "quotes" \u0001 ]]>', expect: { rejects: 'busy' } },
         { name: 'second call', callId: 'c-2' },
       ],
-      { probe: true, timeoutMs: 2000 },
+      { probe: true },
     );
     const xml = formatJunit(report);
     const suites = parseXml(xml);

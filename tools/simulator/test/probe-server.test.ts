@@ -50,7 +50,7 @@ function verdicts(report: Awaited<ReturnType<typeof probeServer>>) {
 
 describe('probeServer against a server that refuses nothing', () => {
   it('fails every probe, each with what it received', async () => {
-    const report = await probeServer(`${base}/`, { expectSignature: true, timeoutMs: 3000 });
+    const report = await probeServer(`${base}/`, { expectSignature: true, timeoutMs: 10_000 });
     expect(report.ok).toBe(false);
     const result = verdicts(report);
     expect(result['unsigned newCall refused']).toMatch(/^expected 401 or 403; received 200 /);
@@ -59,12 +59,12 @@ describe('probeServer against a server that refuses nothing', () => {
     expect(result['garbage body refused']).toMatch(/^expected a 4xx; received 500 /);
     expect(result['newCall without callId refused']).toMatch(/^expected a 4xx; received 200 /);
     expect(result['unknown event refused']).toMatch(/^expected a 4xx; received 200 /);
-    expect(result['1 MiB body refused']).toMatch(/^expected a 4xx; received no answer: connection closed/);
+    expect(result['1 MiB body refused']).toMatch(/^expected a 4xx; received no answer: /);
   });
 
   it('with a key, a signed newCall goes first; here it is accepted and the refusals still fail', async () => {
     const keys = generateTestKeyPair({ modulusLength: 1024 });
-    const report = await probeServer(`${base}/`, { signKey: keys.privateKey, timeoutMs: 3000 });
+    const report = await probeServer(`${base}/`, { signKey: keys.privateKey, timeoutMs: 10_000 });
     // This server accepts everything, so the signed push passes and the refusals fail.
     expect(verdicts(report)['signed newCall accepted']).toBe('ok');
     expect(verdicts(report)['unsigned newCall refused']).not.toBe('ok');
@@ -73,7 +73,7 @@ describe('probeServer against a server that refuses nothing', () => {
   it('skips signature probes when signatures are not expected, and probes Basic auth when given', async () => {
     const report = await probeServer(`${base}/auth`, {
       basicAuth: { username: 'a', password: 'b' },
-      timeoutMs: 3000,
+      timeoutMs: 10_000,
     });
     const names = report.checks.map((check) => check.name);
     expect(names).not.toContain('unsigned newCall refused');

@@ -83,15 +83,17 @@ beforeAll(async () => {
     trustKeys: [path.join(keyDir, 'siphook-test-public-key.pem')],
     logLevel: 'silent',
   });
-});
+}, 60_000);
 
 afterAll(async () => {
   broken.closeAllConnections();
   await new Promise((resolve) => broken.close(resolve));
   await reference.close();
-});
+}, 60_000);
 
-describe('siphook simulate against a broken server: each fault by name, exit 1', () => {
+describe('siphook simulate against a broken server: each fault by name, exit 1', {
+  timeout: 60_000,
+}, () => {
   it.each([
     [
       '/wrong-type',
@@ -105,7 +107,9 @@ describe('siphook simulate against a broken server: each fault by name, exit 1',
     ],
     ['/slow', '✗ newCall deadline: expected an answer within 300 ms; received none'],
   ])('%s', async (route, line) => {
-    const result = await run(['simulate', `${brokenUrl}${route}`, '--timeout', '300']);
+    // Only /slow gets a short deadline: a loaded machine must not turn other faults into timeouts.
+    const deadline = route === '/slow' ? ['--timeout', '300'] : [];
+    const result = await run(['simulate', `${brokenUrl}${route}`, ...deadline]);
     expect(result.stdout).toContain(line.replace('BASE', brokenUrl));
     expect(result.code).toBe(1);
   });
@@ -164,7 +168,7 @@ describe('siphook simulate against a broken server: each fault by name, exit 1',
   });
 });
 
-describe('siphook simulate against the reference server', () => {
+describe('siphook simulate against the reference server', { timeout: 60_000 }, () => {
   it('runs a scenario file, signed, with probes: exit 0', async () => {
     const scenario = path.join(keyDir, 'calls.yaml');
     await writeFile(
@@ -217,7 +221,7 @@ async function writeScenario(text: string): Promise<string> {
   return file;
 }
 
-describe('siphook simulate keygen and siphook demo', () => {
+describe('siphook simulate keygen and siphook demo', { timeout: 60_000 }, () => {
   it('keygen writes the private key 0600 and refuses to overwrite without --force', async () => {
     expect((await stat(path.join(keyDir, 'siphook-test-private-key.pem'))).mode & 0o777).toBe(
       0o600,
