@@ -162,23 +162,24 @@ export function createPushPipeline(options: WebhookOptions): PushPipeline {
   const derivedUrls = new Map<string, CallbackUrls>();
 
   const cannedByUrls = new WeakMap<CallbackUrls, CannedXml>();
-  const encodeCanned = (urls: CallbackUrls | undefined): CannedXml => {
+  const encodeCanned = (urls: CallbackUrls | undefined, fallback: unknown): CannedXml => {
     const encode = (model: unknown, isNewCall: boolean): string =>
       encodeResponse(wireCallbacks(model, isNewCall, wiring, urls) as ResponseInput);
     return {
       empty: encode(EMPTY_MODEL, false),
       emptyNewCall: encode(EMPTY_MODEL, true),
-      fallback: encode(fallbackModel, false),
-      fallbackNewCall: encode(fallbackModel, true),
+      fallback: encode(fallback, false),
+      fallbackNewCall: encode(fallback, true),
     };
   };
+  // The fallback is validated once, up front. One whose Gather needs `onData` from URLs that come
+  // from request headers is checked against a stand-in; a request without a usable Host then gets
+  // an empty `<Response/>` as its fallback, never a URL made up here.
+  const fallbackNeedsUrls = derivesUrls && hasGatherWithoutOnData(fallbackModel);
   let cannedWithoutUrls: CannedXml;
   try {
-    // Validates the fallback once, up front; with URLs from headers a Gather may still need them.
-    cannedWithoutUrls =
-      derivesUrls && hasGatherWithoutOnData(fallbackModel)
-        ? encodeCanned(createCallbackUrls('http://localhost/'))
-        : encodeCanned(staticUrls);
+    if (fallbackNeedsUrls) encodeCanned(createCallbackUrls('http://localhost/'), fallbackModel);
+    cannedWithoutUrls = encodeCanned(staticUrls, fallbackNeedsUrls ? EMPTY_MODEL : fallbackModel);
   } catch (error) {
     throw optionError('fallback', 'a valid response model', fallbackModel, error);
   }
@@ -187,7 +188,7 @@ export function createPushPipeline(options: WebhookOptions): PushPipeline {
     if (urls === undefined) return cannedWithoutUrls;
     let canned = cannedByUrls.get(urls);
     if (canned === undefined) {
-      canned = encodeCanned(urls);
+      canned = encodeCanned(urls, fallbackModel);
       cannedByUrls.set(urls, canned);
     }
     return canned;

@@ -282,6 +282,26 @@ describe('deadline and fallback', () => {
     );
   });
 
+  it('wires a fallback Gather from request headers, and never from a made-up URL', async () => {
+    const { push, url } = await serve({
+      trustHostHeader: true,
+      fallback: { actions: [{ action: 'Gather' }] },
+      onNewCall: () => {
+        throw new Error('x');
+      },
+    });
+    const port = new URL(url).port;
+    expect((await push(NEW_CALL, '/in')).xml).toBe(
+      `${XML_HEAD}<Response><Gather onData="http://127.0.0.1:${port}/in/dtmf" maxDigits="1" timeout="2000"/></Response>`,
+    );
+    const unusable = await push(NEW_CALL, '/in', { 'x-forwarded-host': 'bad host!' });
+    expect(unusable.xml).toBe(EMPTY_XML);
+    const { logger } = captureLogger('silent');
+    expect(() =>
+      createWebhookHandler({ logger, fallback: { actions: [{ action: 'Gather' }] } }),
+    ).toThrow(/fallback: expected a valid response model.*onData/);
+  });
+
   it('refuses an invalid fallback, publicUrl or limit when the handler is created', () => {
     const { logger } = captureLogger('silent');
     expect(() =>
