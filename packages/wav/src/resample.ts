@@ -56,17 +56,36 @@ export function gcd(a: number, b: number): number {
   return x;
 }
 
-/** Zeroth-order modified Bessel function of the first kind, by its power series. */
+/**
+ * Zeroth-order modified Bessel function of the first kind, by Abramowitz & Stegun 9.8.1–9.8.2
+ * (relative error < 2·10⁻⁷): a window that exact moves sidelobes by less than −130 dB, and it is
+ * far cheaper than the power series when a bank of 30 000 coefficients is designed at start-up.
+ */
 function besselI0(x: number): number {
-  let sum = 1;
-  let term = 1;
-  const quarterSquare = (x * x) / 4;
-  for (let k = 1; k < 200; k++) {
-    term *= quarterSquare / (k * k);
-    sum += term;
-    if (term < sum * 1e-17) break;
+  const ax = Math.abs(x);
+  if (ax < 3.75) {
+    const y = (x / 3.75) ** 2;
+    return (
+      1 +
+      y *
+        (3.5156229 +
+          y * (3.0899424 + y * (1.2067492 + y * (0.2659732 + y * (0.0360768 + y * 0.0045813)))))
+    );
   }
-  return sum;
+  const y = 3.75 / ax;
+  return (
+    (Math.exp(ax) / Math.sqrt(ax)) *
+    (0.39894228 +
+      y *
+        (0.01328592 +
+          y *
+            (0.00225319 +
+              y *
+                (-0.00157565 +
+                  y *
+                    (0.00916281 +
+                      y * (-0.02057706 + y * (0.02635537 + y * (-0.01647633 + y * 0.00392377))))))))
+  );
 }
 
 /** Kaiser's β for a stopband attenuation in dB (Kaiser 1974, as in Oppenheim & Schafer). */
@@ -87,6 +106,14 @@ export function lowPassFor(inputRate: number, outputRate: number): LowPassSpec {
   return { ...PLAY_LOW_PASS, passbandHz: nyquist * 0.85, stopbandHz: nyquist };
 }
 
+/** Kernel half-width K (input samples) from Kaiser's length formula, and taps padded to a multiple of 4. */
+function kernelSize(inputRate: number, spec: LowPassSpec): { halfWidth: number; taps: number } {
+  const transition = (2 * Math.PI * (spec.stopbandHz - spec.passbandHz)) / inputRate;
+  const order = (spec.stopbandAttenuationDb - 7.95) / (2.285 * transition);
+  const halfWidth = Math.max(2, Math.ceil(order / 2));
+  return { halfWidth, taps: Math.ceil((2 * halfWidth) / 4) * 4 };
+}
+
 /**
  * Designs the polyphase bank for `inputRate` → `outputRate` (integers, Hz). The ratio is reduced
  * with gcd to L/M (44100 → 8000 is 80/441); each of the L phases holds the kernel sampled at one
@@ -104,10 +131,7 @@ export function designPolyphaseFilter(
   const up = outputRate / divisor;
   const down = inputRate / divisor;
   const phases = up <= MAX_EXACT_PHASES ? up : INTERPOLATED_PHASES;
-  const transition = (2 * Math.PI * (spec.stopbandHz - spec.passbandHz)) / inputRate;
-  const order = (spec.stopbandAttenuationDb - 7.95) / (2.285 * transition);
-  const halfWidth = Math.max(2, Math.ceil(order / 2));
-  const taps = Math.ceil((2 * halfWidth) / 4) * 4;
+  const { halfWidth, taps } = kernelSize(inputRate, spec);
   const cutoff = (spec.passbandHz + spec.stopbandHz) / 2 / inputRate; // cycles per input sample
   const beta = kaiserBeta(spec.stopbandAttenuationDb);
   const windowNorm = besselI0(beta);
@@ -132,9 +156,10 @@ export function designPolyphaseFilter(
   return { inputRate, outputRate, up, down, phases, taps, halfWidth, coefficients };
 }
 
-/** Cost in multiply-adds per output second of a bank (taps per output sample × output rate). */
-function costOf(filter: PolyphaseFilter): number {
-  return filter.taps * filter.outputRate * (filter.phases === filter.up ? 1 : 2);
+/** Multiply-adds per output second of a bank, known before designing it (× 2 when phases are interpolated). */
+function costOf(inputRate: number, outputRate: number, spec: LowPassSpec): number {
+  const up = outputRate / gcd(inputRate, outputRate);
+  return kernelSize(inputRate, spec).taps * outputRate * (up <= MAX_EXACT_PHASES ? 1 : 2);
 }
 
 /** Stage 1 needs at least this much transition band (Hz) to be worth a stage. */
@@ -156,23 +181,32 @@ export function planPlayResampling(
   if (cached !== undefined) return cached;
   let plan: PolyphaseFilter[] = [];
   if (inputRate !== outputRate) {
-    plan = [designPolyphaseFilter(inputRate, outputRate)];
-    let best = costOf(plan[0]!);
+    // Costs come from the length formula; only the chosen banks are designed.
+    let best = costOf(inputRate, outputRate, lowPassFor(inputRate, outputRate));
+    let bestFactor = 1;
     for (let factor = 2; factor <= 16; factor++) {
       const middle = inputRate / factor;
       if (!Number.isInteger(middle)) continue;
       const stopband = middle - PLAY_LOW_PASS.stopbandHz;
       if (stopband - PLAY_LOW_PASS.passbandHz < MIN_FIRST_STAGE_TRANSITION) break;
-      const first = designPolyphaseFilter(inputRate, middle, {
-        ...PLAY_LOW_PASS,
-        stopbandHz: stopband,
-      });
-      const second = designPolyphaseFilter(middle, outputRate);
-      const cost = costOf(first) + costOf(second);
+      const cost =
+        costOf(inputRate, middle, { ...PLAY_LOW_PASS, stopbandHz: stopband }) +
+        costOf(middle, outputRate, lowPassFor(middle, outputRate));
       if (cost < best) {
         best = cost;
-        plan = [first, second];
+        bestFactor = factor;
       }
+    }
+    if (bestFactor === 1) plan = [designPolyphaseFilter(inputRate, outputRate)];
+    else {
+      const middle = inputRate / bestFactor;
+      plan = [
+        designPolyphaseFilter(inputRate, middle, {
+          ...PLAY_LOW_PASS,
+          stopbandHz: middle - PLAY_LOW_PASS.stopbandHz,
+        }),
+        designPolyphaseFilter(middle, outputRate),
+      ];
     }
   }
   planCache.set(key, plan);
