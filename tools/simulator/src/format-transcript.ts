@@ -9,6 +9,17 @@ const MARKERS: Record<Step['kind'], string> = {
   end: '■',
 };
 
+/**
+ * Control characters other than tab and newline, as a server could put them into an answer body:
+ * printed raw they would drive the terminal (escape sequences), so they are shown as `\x1b`.
+ */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Makes text from the server safe to print on a terminal. */
+function visible(text: string): string {
+  return text.replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** Width of the timestamp column: `[  123 ms]`. */
 const INDENT = ' '.repeat(13);
 
@@ -23,16 +34,16 @@ const INDENT = ' '.repeat(13);
 export function formatStep(step: Step): string {
   const marker = step.kind === 'check' && step.check && !step.check.ok ? '✗' : MARKERS[step.kind];
   const time = `[${String(step.at).padStart(5)} ms]`;
-  let out = `${time} ${marker} ${step.text}\n`;
+  let out = `${time} ${marker} ${visible(step.text)}\n`;
   if (step.detail) {
-    for (const line of step.detail.split('\n')) out += `${INDENT}${line}\n`;
+    for (const line of step.detail.split('\n')) out += `${INDENT}${visible(line)}\n`;
   }
   return out;
 }
 
 /** The header line of a call in the transcript. */
 export function formatCallHeader(report: Pick<CallReport, 'name' | 'callId' | 'target'>): string {
-  return `=== ${report.name} → ${report.target}\n`;
+  return `=== ${visible(report.name)} → ${report.target}\n`;
 }
 
 /** The closing line of a call: its outcome and its check counts. */
