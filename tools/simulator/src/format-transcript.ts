@@ -56,7 +56,9 @@ export function formatCallSummary(report: CallReport): string {
     : failed === 0
       ? '✓ passed'
       : '✗ failed';
-  return `--- ${report.name}: ${verdict}; ${report.checks.length} checks, ${failed} failed${outcome}\n`;
+  return visible(
+    `--- ${report.name}: ${verdict}; ${report.checks.length} checks, ${failed} failed${outcome}\n`,
+  );
 }
 
 /** A whole call, as one block of text (what the CLI prints, line by line, as it runs). */
@@ -78,7 +80,7 @@ export function formatRunSummary(report: RunReport): string {
     }
   }
   if (report.connectionError) out += `  ✗ ${report.connectionError.message}\n`;
-  return out;
+  return visible(out);
 }
 
 /** The full transcript of a run: every call, the probes, and the summary. */
