@@ -86,9 +86,9 @@ class ResponseReader {
   /** Reports unknown attributes, stray text and children that do not belong; returns the rest. */
   private checkShape(element: XmlElement): XmlElement[] {
     const shape = ELEMENTS[element.name]!;
-    const path = elementPath(element);
     for (const name in element.attributes) {
       if (shape.attributes.includes(name)) continue;
+      const path = elementPath(element);
       const has =
         shape.attributes.length === 0
           ? 'it has no attributes'
@@ -101,6 +101,7 @@ class ResponseReader {
       );
     }
     if (!shape.text && element.textStart >= 0) {
+      const path = elementPath(element);
       const holds =
         shape.children.length === 0
           ? `<${element.name}> is empty`

@@ -26,7 +26,15 @@ const CERTAINLY_HTTP_URL = new RegExp(
     `(?::${PORT})?(?:[/?#][^\\s\\u0000-\\u001f\\u007f]*)?$`,
   'i',
 );
-const E164 = /^[0-9]{1,15}$/;
+/** The schema's E.164 rule (`^[0-9]{1,15}$`), as a loop: a regex costs more than the check here. */
+function isE164(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length < 1 || value.length > 15) return false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x30 || code > 0x39) return false;
+  }
+  return true;
+}
 
 /** True only for URLs the schema's `isHttpUrl` certainly accepts; false says nothing. */
 export function isCertainlyHttpUrl(value: string): boolean {
@@ -38,10 +46,13 @@ export function isHttpUrlFast(value: unknown): value is string {
   return typeof value === 'string' && (CERTAINLY_HTTP_URL.test(value) || isHttpUrl(value));
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+/**
+ * zod's own test for `z.object` input (any non-null, non-array object). Unknown keys are found
+ * with `for…in`, which also sees inherited enumerable keys, so this is never more lenient than
+ * zod's strict-object check. Every property is read once, and the copy holds what was checked.
+ */
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isCount(value: unknown): value is number {
@@ -54,14 +65,15 @@ function isCount(value: unknown): value is number {
 }
 
 function parsePlay(input: unknown): PlayAction | undefined {
-  if (!isPlainObject(input)) return undefined;
+  if (!isObject(input)) return undefined;
   for (const key in input) if (key !== 'action' && key !== 'url') return undefined;
-  if (input.action !== 'Play' || !isHttpUrlFast(input.url)) return undefined;
-  return { action: 'Play', url: input.url };
+  const url = input.url;
+  if (input.action !== 'Play' || !isHttpUrlFast(url)) return undefined;
+  return { action: 'Play', url };
 }
 
 function parseTarget(input: unknown): DialTarget | undefined {
-  if (!isPlainObject(input)) return undefined;
+  if (!isObject(input)) return undefined;
   let keys = 0;
   for (const _ in input) keys++;
   if (keys !== 1) return undefined;
@@ -71,14 +83,14 @@ function parseTarget(input: unknown): DialTarget | undefined {
   const copy: string[] = [];
   for (let i = 0; i < numbers.length; i++) {
     const number: unknown = numbers[i];
-    if (typeof number !== 'string' || !E164.test(number)) return undefined;
+    if (!isE164(number)) return undefined;
     copy.push(number);
   }
   return { numbers: copy };
 }
 
 function parseAction(input: unknown): Action | undefined {
-  if (!isPlainObject(input)) return undefined;
+  if (!isObject(input)) return undefined;
   switch (input.action) {
     case 'Play':
       return parsePlay(input);
@@ -113,17 +125,19 @@ function parseAction(input: unknown): Action | undefined {
           return undefined;
       }
       const { callerId, anonymous } = input;
-      if (callerId !== undefined && (typeof callerId !== 'string' || !E164.test(callerId)))
-        return undefined;
+      if (callerId !== undefined && !isE164(callerId)) return undefined;
       if (anonymous !== undefined && typeof anonymous !== 'boolean') return undefined;
       const target = parseTarget(input.target);
       if (target === undefined) return undefined;
-      // Keys in schema order (action, callerId, anonymous, target), as zod returns them.
-      const dial: Partial<DialAction> = { action: 'Dial' };
-      if ('callerId' in input) dial.callerId = callerId;
-      if ('anonymous' in input) dial.anonymous = anonymous;
-      dial.target = target;
-      return dial as DialAction;
+      // Keys in schema order (action, callerId, anonymous, target), as zod returns them; a
+      // present-but-undefined key is kept, as zod keeps it.
+      const hasCallerId = 'callerId' in input;
+      const hasAnonymous = 'anonymous' in input;
+      if (hasCallerId && hasAnonymous)
+        return { action: 'Dial', callerId, anonymous, target } as DialAction;
+      if (hasCallerId) return { action: 'Dial', callerId, target } as DialAction;
+      if (hasAnonymous) return { action: 'Dial', anonymous, target } as DialAction;
+      return { action: 'Dial', target };
     }
     case 'Reject': {
       for (const key in input) if (key !== 'action' && key !== 'reason') return undefined;
@@ -146,7 +160,7 @@ function parseAction(input: unknown): Action | undefined {
  * certainly valid (then call `parseResponse`, which decides and explains).
  */
 export function parseResponseFast(input: unknown): Response | undefined {
-  if (!isPlainObject(input)) return undefined;
+  if (!isObject(input)) return undefined;
   for (const key in input) {
     if (key !== 'onAnswer' && key !== 'onHangup' && key !== 'actions') return undefined;
   }

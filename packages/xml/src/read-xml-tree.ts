@@ -50,7 +50,9 @@ const BARE_AMPERSAND = /&(?![A-Za-z_:][\w.:-]*;|#[0-9]+;|#x[0-9A-Fa-f]+;)/;
 const NOT_WHITESPACE = /[^ \t\r\n]/;
 
 /** Thrown from a parser callback to stop at the first fatal problem. */
-const STOP: unique symbol = Symbol('stop');
+class StopReading {
+  constructor(readonly problems: LocatedProblem[]) {}
+}
 
 /** XPath-style path of an element: `/Response/Gather[1]/Play[1]`. */
 export function elementPath(element: XmlElement): string {
@@ -125,36 +127,138 @@ function toText(
 }
 
 /**
- * Reads an XML document into elements with saxes, refusing DTDs before parsing and stopping at
- * the first well-formedness error, at `maxDepth` and at `maxBytes`. Comments and processing
- * instructions are skipped; text and CDATA are kept per element.
+ * Collects elements from saxes events. One instance and one parser are reused for every document:
+ * saxes resets itself after a document ends, and a parser created (and given its handlers) per
+ * call costs several times the parse itself. Reading is synchronous, so one document at a time.
  */
-export function readXmlTree(xml: string | Uint8Array, limits: ReadLimits): ReadResult {
-  const decoded = toText(xml, limits);
-  if ('problem' in decoded) return { ok: false, text: '', problems: [decoded.problem] };
-  const { text } = decoded;
-  const problems: LocatedProblem[] = [];
-  const declaration = DECLARATION.exec(text);
-  if (declaration !== null) {
-    problems.push({
-      code: 'XML_DOCTYPE',
-      message: `found "${declaration[0]}": DOCTYPE and entity declarations are refused (they allow entity expansion and external entities)`,
-      offset: declaration.index,
-      path: '/',
+class TreeReader {
+  // Offsets (`position`) are always kept; saxes's own line:column counting is not needed.
+  private readonly parser = new SaxesParser({ position: false });
+  private text = '';
+  private limits: ReadLimits = { maxBytes: 0, maxDepth: 0 };
+  private problems: LocatedProblem[] = [];
+  private root: XmlElement | undefined;
+  private current: XmlElement | undefined;
+  private depth = 0;
+  private markupEnd = 0;
+
+  constructor() {
+    const parser = this.parser;
+    parser.on('xmldecl', (decl) => {
+      this.markupEnd = parser.position;
+      if (decl.encoding !== undefined && !UTF8_NAME.test(decl.encoding)) {
+        this.problems.push({
+          code: 'XML_ENCODING',
+          message: `XML declaration names encoding "${decl.encoding}"; sipgate.io responses are UTF-8`,
+          offset: this.text.indexOf('encoding'),
+          path: '/',
+        });
+      }
     });
-    return { ok: false, text, problems };
+    parser.on('doctype', () => this.stop('XML_DOCTYPE', 'DOCTYPE declarations are refused', 0));
+    parser.on('processinginstruction', () => {
+      this.markupEnd = parser.position;
+    });
+    parser.on('comment', () => {
+      this.markupEnd = parser.position;
+    });
+    parser.on('opentagstart', (tag) =>
+      this.openTag(tag.name, tag.attributes as Record<string, string>),
+    );
+    parser.on('attribute', (attribute) => {
+      const current = this.current;
+      if (current === undefined) return;
+      if (current.attributeEnds === undefined) current.attributeEnds = {};
+      current.attributeEnds[attribute.name] = parser.position;
+    });
+    parser.on('opentag', (tag) => {
+      this.markupEnd = parser.position;
+      const current = this.current;
+      if (current === undefined) return;
+      current.attributes = tag.attributes as Record<string, string>;
+      current.contentStart = this.markupEnd;
+    });
+    parser.on('closetag', () => {
+      this.markupEnd = parser.position;
+      this.current = this.current?.parent;
+      this.depth--;
+    });
+    parser.on('text', (data) => this.addText(data, this.markupEnd, false));
+    parser.on('cdata', (data) => {
+      const end = parser.position;
+      this.addText(data, this.text.lastIndexOf('<![CDATA[', end) + 9, true);
+      this.markupEnd = end;
+    });
+    parser.on('error', (error) => this.fail(error.message.replace(SAXES_POSITION, '')));
   }
 
-  const parser = new SaxesParser({ position: true });
-  let root: XmlElement | undefined;
-  let current: XmlElement | undefined;
-  let depth = 0;
-  let markupEnd = 0;
-  const stop = (code: XmlProblemCode, message: string, offset: number): never => {
-    problems.push({ code, message, offset, path: current ? elementPath(current) : '/' });
-    throw STOP;
-  };
-  const addText = (data: string, rawStart: number, raw: boolean): void => {
+  private stop(code: XmlProblemCode, message: string, offset: number): never {
+    const current = this.current;
+    this.problems.push({ code, message, offset, path: current ? elementPath(current) : '/' });
+    throw new StopReading(this.problems);
+  }
+
+  private fail(message: string): never {
+    const text = this.text;
+    let offset = Math.max(0, this.parser.position - 1);
+    if (message.startsWith('document must contain a root element') && !START_TAG.test(text)) {
+      this.stop(
+        'XML_ROOT',
+        'document has no root element; expected <Response>',
+        this.parser.position,
+      );
+    }
+    if (message.startsWith('text data outside of root node')) {
+      offset = this.markupEnd + Math.max(0, text.slice(this.markupEnd).search(NOT_WHITESPACE));
+    }
+    // saxes reads a raw `&` as the start of an entity and complains much later; name the `&`,
+    // the most common mistake in hand-made responses (URLs with query strings).
+    const ampersand = BARE_AMPERSAND.exec(text);
+    if (ampersand !== null && ampersand.index <= offset) {
+      this.stop(
+        'XML_MALFORMED',
+        `XML is not well-formed: a raw "&" must be written as &amp; (the parser then found: ${message})`,
+        ampersand.index,
+      );
+    }
+    return this.stop('XML_MALFORMED', `XML is not well-formed: ${message}`, offset);
+  }
+
+  private openTag(name: string, attributes: Record<string, string>): void {
+    const start = this.text.lastIndexOf('<', this.parser.position - 1);
+    if (this.current === undefined && this.root !== undefined) {
+      this.stop(
+        'XML_ROOT',
+        `found a second root element <${name}>; a response has one root, <Response>`,
+        start,
+      );
+    }
+    this.depth++;
+    if (this.depth > this.limits.maxDepth) {
+      this.stop(
+        'XML_TOO_DEEP',
+        `<${name}> is nested ${this.depth} deep; the limit is ${this.limits.maxDepth} (option maxDepth)`,
+        start,
+      );
+    }
+    const element: XmlElement = {
+      name,
+      start,
+      contentStart: start,
+      attributes,
+      attributeEnds: undefined,
+      children: [],
+      text: '',
+      textStart: -1,
+      parent: this.current,
+    };
+    if (this.current === undefined) this.root = element;
+    else this.current.children.push(element);
+    this.current = element;
+  }
+
+  private addText(data: string, rawStart: number, raw: boolean): void {
+    const current = this.current;
     if (current === undefined) return; // outside the root: saxes reports anything but whitespace
     current.text += data;
     if (current.textStart >= 0) return;
@@ -163,120 +267,73 @@ export function readXmlTree(xml: string | Uint8Array, limits: ReadLimits): ReadR
     // In plain text, entity references shift offsets, so find the first non-space in the source.
     if (raw) current.textStart = rawStart + first;
     else {
+      const text = this.text;
       let i = rawStart;
       while (i < text.length && !NOT_WHITESPACE.test(text[i]!)) i++;
       current.textStart = i;
     }
-  };
+  }
 
-  parser.on('xmldecl', (decl) => {
-    markupEnd = parser.position;
-    if (decl.encoding !== undefined && !UTF8_NAME.test(decl.encoding)) {
-      problems.push({
-        code: 'XML_ENCODING',
-        message: `XML declaration names encoding "${decl.encoding}"; sipgate.io responses are UTF-8`,
-        offset: text.indexOf('encoding'),
-        path: '/',
-      });
+  /** Parses one document; throws {@link StopReading} (the parser is then unusable) at a fatal problem. */
+  read(text: string, limits: ReadLimits): ReadResult {
+    this.text = text;
+    this.limits = limits;
+    this.problems = [];
+    this.root = undefined;
+    this.current = undefined;
+    this.depth = 0;
+    this.markupEnd = 0;
+    try {
+      this.parser.write(text).close();
+      const { root, problems } = this;
+      if (root === undefined) {
+        problems.push({
+          code: 'XML_ROOT',
+          message: 'document has no root element',
+          offset: 0,
+          path: '/',
+        });
+        return { ok: false, text, problems };
+      }
+      return { ok: true, text, root, problems };
+    } finally {
+      // Let go of the document, so that a large one is not kept alive until the next call.
+      this.text = '';
+      this.root = undefined;
+      this.current = undefined;
     }
-  });
-  parser.on('doctype', () => stop('XML_DOCTYPE', 'DOCTYPE declarations are refused', 0));
-  parser.on('processinginstruction', () => {
-    markupEnd = parser.position;
-  });
-  parser.on('comment', () => {
-    markupEnd = parser.position;
-  });
-  parser.on('opentagstart', (tag) => {
-    const start = text.lastIndexOf('<', parser.position - 1);
-    if (current === undefined && root !== undefined) {
-      stop(
-        'XML_ROOT',
-        `found a second root element <${tag.name}>; a response has one root, <Response>`,
-        start,
-      );
-    }
-    depth++;
-    if (depth > limits.maxDepth) {
-      stop(
-        'XML_TOO_DEEP',
-        `<${tag.name}> is nested ${depth} deep; the limit is ${limits.maxDepth} (option maxDepth)`,
-        start,
-      );
-    }
-    const element: XmlElement = {
-      name: tag.name,
-      start,
-      contentStart: start,
-      attributes: tag.attributes as Record<string, string>,
-      attributeEnds: undefined,
-      children: [],
-      text: '',
-      textStart: -1,
-      parent: current,
+  }
+}
+
+let reader: TreeReader | undefined;
+
+/**
+ * Reads an XML document into elements with saxes, refusing DTDs before parsing and stopping at
+ * the first well-formedness error, at `maxDepth` and at `maxBytes`. Comments and processing
+ * instructions are skipped; text and CDATA are kept per element.
+ */
+export function readXmlTree(xml: string | Uint8Array, limits: ReadLimits): ReadResult {
+  const decoded = toText(xml, limits);
+  if ('problem' in decoded) return { ok: false, text: '', problems: [decoded.problem] };
+  const { text } = decoded;
+  const declaration = DECLARATION.exec(text);
+  if (declaration !== null) {
+    const problem: LocatedProblem = {
+      code: 'XML_DOCTYPE',
+      message: `found "${declaration[0]}": DOCTYPE and entity declarations are refused (they allow entity expansion and external entities)`,
+      offset: declaration.index,
+      path: '/',
     };
-    if (current === undefined) root = element;
-    else current.children.push(element);
-    current = element;
-  });
-  parser.on('attribute', (attribute) => {
-    if (current === undefined) return;
-    if (current.attributeEnds === undefined) current.attributeEnds = {};
-    current.attributeEnds[attribute.name] = parser.position;
-  });
-  parser.on('opentag', (tag) => {
-    markupEnd = parser.position;
-    if (current === undefined) return;
-    current.attributes = tag.attributes as Record<string, string>;
-    current.contentStart = markupEnd;
-  });
-  parser.on('closetag', () => {
-    markupEnd = parser.position;
-    current = current?.parent;
-    depth--;
-  });
-  parser.on('text', (data) => addText(data, markupEnd, false));
-  parser.on('cdata', (data) => {
-    const end = parser.position;
-    addText(data, text.lastIndexOf('<![CDATA[', end) + 9, true);
-    markupEnd = end;
-  });
-  parser.on('error', (error) => {
-    const message = error.message.replace(SAXES_POSITION, '');
-    let offset = Math.max(0, parser.position - 1);
-    if (message.startsWith('document must contain a root element') && !START_TAG.test(text)) {
-      stop('XML_ROOT', 'document has no root element; expected <Response>', parser.position);
-    }
-    if (message.startsWith('text data outside of root node')) {
-      offset = markupEnd + Math.max(0, text.slice(markupEnd).search(NOT_WHITESPACE));
-    }
-    // saxes reads a raw `&` as the start of an entity and complains much later; name the `&`,
-    // the most common mistake in hand-made responses (URLs with query strings).
-    const ampersand = BARE_AMPERSAND.exec(text);
-    if (ampersand !== null && ampersand.index <= offset) {
-      stop(
-        'XML_MALFORMED',
-        `XML is not well-formed: a raw "&" must be written as &amp; (the parser then found: ${message})`,
-        ampersand.index,
-      );
-    }
-    stop('XML_MALFORMED', `XML is not well-formed: ${message}`, offset);
-  });
-
+    return { ok: false, text, problems: [problem] };
+  }
+  const current = reader ?? new TreeReader();
+  reader = undefined; // a reader that throws part-way is dropped, never reused
   try {
-    parser.write(text).close();
+    const result = current.read(text, limits);
+    reader = current;
+    return result;
   } catch (error) {
-    if (error === STOP) return { ok: false, text, problems };
+    if (error instanceof StopReading) return { ok: false, text, problems: error.problems };
     throw error;
   }
-  if (root === undefined) {
-    problems.push({
-      code: 'XML_ROOT',
-      message: 'document has no root element',
-      offset: 0,
-      path: '/',
-    });
-    return { ok: false, text, problems };
-  }
-  return { ok: true, text, root, problems };
 }
