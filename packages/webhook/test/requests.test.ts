@@ -93,6 +93,17 @@ describe('request steps over node:http (signatures off)', () => {
     await expectStillServing();
   });
 
+  it('answers 413 at once to a huge declared body and closes that connection', async () => {
+    const reply = await rawExchange(
+      server.url,
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 104857600\r\n\r\nevent=newCall',
+      false,
+    );
+    expect(reply).toMatch(/^HTTP\/1\.1 413 /);
+    expect(reply.toLowerCase()).toContain('connection: close');
+    await expectStillServing();
+  });
+
   it('answers a 1 MB chunked body (no Content-Length) with 413 once over the limit', async () => {
     const chunk = new TextEncoder().encode('a'.repeat(16 * 1024));
     let sent = 0;
