@@ -534,6 +534,26 @@ describe('limits and hostile input', () => {
     expect(problemsOf('<Response onHangup="&xxe;"/>')[0]!.code).toBe('XML_MALFORMED');
   });
 
+  it('starts clean after a document that stopped the parser part-way', () => {
+    const valid = '<Response><Hangup/></Response>';
+    for (const broken of [
+      '<Response><Hangup>',
+      '<Response>&x;<Hangup/></Response>',
+      `<Response>${'<a>'.repeat(20)}`,
+    ]) {
+      expect(checkResponse(broken).valid).toBe(false);
+      expect(checkResponse(valid)).toEqual({
+        valid: true,
+        response: { actions: [{ action: 'Hangup' }] },
+        problems: [],
+      });
+    }
+    expect(problemsOf('<Response><Say/></Response>')).toHaveLength(1);
+    expect(problemsOf('<Response><Wurst/></Response>')).toEqual([
+      expect.objectContaining({ path: '/Response/Wurst[1]' }),
+    ]);
+  });
+
   it('reports every problem of a document, in document order', () => {
     const xml = '<Response foo="1">\n<Say/>\n<Play/>\n<Dial><Number>x</Number></Dial>\n</Response>';
     expect(problemsOf(xml).map((p) => `${p.line}:${p.column} ${p.code}`)).toEqual([

@@ -134,7 +134,7 @@ export function registerXmlCheck(xml: Command, context: CommandContext): void {
     .addHelpText(
       'after',
       '\nPrints one `file:line:col message [CODE]` line per problem, or `file: OK (actions)`.\n' +
-        'Exit status: 0 all valid, 1 any invalid, 2 usage error or a file that cannot be read.',
+        'Exit status: 0 all valid, 1 any invalid, 2 usage error or a file that cannot be read.\n',
     )
     .action(async (files: string[], options: CheckOptions) => {
       if (files.filter((file) => file === '-').length > 1) {
