@@ -171,22 +171,32 @@ class SimulatedCall {
           break;
         }
         case 'Dial':
+          this.noteUnreached(queue, 'Dial');
           await this.dial(action);
           return;
         case 'Reject': {
           this.rejectReason = action.reason;
           const cause = REJECT_CAUSES[action.reason];
           this.recorder.step('action', `Reject reason=${action.reason}`);
+          this.noteUnreached(queue, 'Reject');
           this.end('rejected', cause, `call rejected (${action.reason}): hangup cause ${cause}`);
           return;
         }
         case 'Hangup':
           this.recorder.step('action', 'Hangup');
+          this.noteUnreached(queue, 'Hangup');
           this.end('hungUp', 'normalClearing', 'the server hangs up: hangup cause normalClearing');
           return;
       }
     }
     this.continueUnderDefaults('no more actions');
+  }
+
+  /** Actions after one that ends the call never run; the transcript says so. */
+  private noteUnreached(queue: Action[], after: string): void {
+    if (queue.length === 0) return;
+    const names = queue.map((action) => action.action).join(', ');
+    this.recorder.step('note', `not reached after ${after}: ${names}`);
   }
 
   /** Counts one action or push against the loop guard; false once the limit is passed. */
@@ -439,7 +449,7 @@ class SimulatedCall {
       return undefined;
     }
     if (result.status !== 200) return undefined;
-    const checked = checkResponse(result.body);
+    const checked = checkResponse(result.body, { maxBytes: settings.maxBodyBytes });
     if (!checked.valid) {
       const problems = checked.problems.map(
         (problem) =>

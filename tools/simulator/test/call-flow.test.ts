@@ -31,6 +31,8 @@ beforeAll(async () => {
             body: `<Response><Play><Url>${base}/prompt.wav</Url></Play><Hangup/></Response>`,
           };
         return { body: '<Response/>' };
+      case '/hangup-first':
+        return { body: `<Response><Hangup/><Play><Url>${base}/prompt.wav</Url></Play></Response>` };
       case '/loop':
         return { body: `<Response><Gather onData="${base}/loop" maxDigits="1"/></Response>` };
       case '/events':
@@ -174,6 +176,15 @@ describe('simulateCall through every action', () => {
       ['EXPECT_DIALS', 'expected a Dial to 4915799912345; dialled nothing'],
       ['EXPECT_GATHERS', 'expected 2 Gather(s); carried out 1'],
     ]);
+  });
+
+  it('actions after Hangup are not carried out, and the transcript says so', async () => {
+    const report = await simulateCall(`${server.url}/hangup-first`, {
+      expect: { hangsUpWith: 'normalClearing' },
+    });
+    expect(report.ok).toBe(true);
+    expect(report.plays).toEqual([]);
+    expect(report.steps.map((step) => step.text)).toContain('not reached after Hangup: Play');
   });
 
   it('stops a flow that never ends at the loop guard', async () => {
