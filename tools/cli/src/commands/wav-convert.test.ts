@@ -117,6 +117,16 @@ describe('siphook wav convert', () => {
     expect(
       (await run(['wav', 'convert', path('music.wav'), '-o', path('x.wav'), '--normalize=4'])).code,
     ).toBe(2);
+    const swallowed = await run([
+      'wav',
+      'convert',
+      '--normalize',
+      path('music.wav'),
+      '-o',
+      path('x.wav'),
+    ]);
+    expect(swallowed.code).toBe(2);
+    expect(swallowed.stderr).toMatch(/put --normalize after the inputs/);
     const several = await run([
       'wav',
       'convert',

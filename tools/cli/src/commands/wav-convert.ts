@@ -44,10 +44,15 @@ class UsageError extends Error {}
 
 function parseDbfs(value: string, low: number): number {
   const number = Number(value);
-  if (value.trim() === '' || !Number.isFinite(number) || number > 0 || number < low)
+  if (value.trim() === '' || !Number.isFinite(number) || number > 0 || number < low) {
+    // `--normalize in.wav` takes the input as the optional level: say how to avoid that.
+    const hint = Number.isNaN(number)
+      ? ' (write --normalize=-3, or put --normalize after the inputs)'
+      : '';
     throw new InvalidArgumentError(
-      `expected a level in dBFS from ${low} to 0; received "${value}"`,
+      `expected a level in dBFS from ${low} to 0; received "${value}"${hint}`,
     );
+  }
   return number;
 }
 
