@@ -19,7 +19,7 @@ import { createLineLocator, type XmlProblem, type XmlProblemCode } from './xml-p
 
 /** Limits of {@link decodeResponse} and {@link checkResponse}. */
 export interface DecodeOptions {
-  /** Largest document accepted, in UTF-8 bytes (after a byte order mark). Default 65536. */
+  /** Largest document accepted, in UTF-8 bytes. Default 65536. */
   maxBytes?: number;
   /** Deepest element nesting accepted; `<Response>` is depth 1. Default 16. */
   maxDepth?: number;
