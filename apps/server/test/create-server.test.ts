@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -388,45 +389,62 @@ describe('graceful close', () => {
     const server = await createServer({ port: 0, signature: false, ...silent });
     const body = CONTRACT_CURLS[0]!;
     const target = new URL(server.url);
-    // A request whose body is still arriving when close() is called.
-    const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const request = http.request(
-        {
-          host: target.hostname,
-          port: target.port,
-          method: 'POST',
-          agent: false,
-          headers: {
-            'Content-Type': 'application/x-www-form-urlencoded',
-            'Content-Length': body.length,
-          },
-        },
-        (response) => {
-          let text = '';
-          response.on('data', (chunk) => {
-            text += chunk;
-          });
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-        },
-      );
-      request.on('error', reject);
-      request.write(body.slice(0, 20));
-      setTimeout(() => request.end(body.slice(20)), 400);
+    // A request whose body is still to come when close() is called: the server has its headers
+    // once it answers `100 Continue` (no timing guesses).
+    const request = http.request({
+      host: target.hostname,
+      port: target.port,
+      method: 'POST',
+      agent: false,
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'Content-Length': body.length,
+        Expect: '100-continue',
+      },
     });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      request.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk) => {
+          text += chunk;
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      });
+      request.on('error', reject);
+    });
+    request.flushHeaders();
+    await once(request, 'continue');
     let closed = false;
     const closing = server.close().then(() => {
       closed = true;
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
     await expect(send(`${server.url}/healthz`)).rejects.toThrow(/ECONNREFUSED/);
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(closed).toBe(false);
+    request.end(body);
     const reply = await inFlight;
     expect(reply.status).toBe(200);
     expect(reply.body).toContain('<Gather');
     await closing;
     expect(closed).toBe(true);
     expect(server.server.listening).toBe(false);
+  });
+
+  it('cuts a request that outlives graceMs', async () => {
+    const server = await createServer({ port: 0, signature: false, graceMs: 200, ...silent });
+    const target = new URL(server.url);
+    const request = http.request({
+      host: target.hostname,
+      port: target.port,
+      method: 'POST',
+      agent: false,
+      headers: { 'Content-Length': 100, Expect: '100-continue' },
+    });
+    const failed = new Promise((resolve) => request.on('error', resolve));
+    request.flushHeaders();
+    await once(request, 'continue');
+    await server.close();
+    expect(await failed).toMatchObject({ code: 'ECONNRESET' });
   });
 });
 
