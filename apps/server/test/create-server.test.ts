@@ -33,7 +33,7 @@ function expectXml(reply: { status: number; headers: http.IncomingHttpHeaders; b
   expect(reply.body).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\s*<Response/);
 }
 
-describe('createServer with signatures on (the default)', () => {
+describe('createServer with signatures on (the default)', { timeout: 30_000 }, () => {
   let server: SiphookServer;
   const key = testKeyPair();
   beforeAll(async () => {
@@ -117,7 +117,7 @@ describe('createServer with signatures on (the default)', () => {
   });
 });
 
-describe('createServer with signatures off', () => {
+describe('createServer with signatures off', { timeout: 30_000 }, () => {
   let server: SiphookServer;
   beforeAll(async () => {
     server = await createServer({ port: 0, signature: false, ...silent });
@@ -176,7 +176,7 @@ describe('createServer with signatures off', () => {
   });
 });
 
-describe('a whole call through the demo flow, signed by a test key', () => {
+describe('a whole call through the demo flow, signed by a test key', { timeout: 30_000 }, () => {
   let server: SiphookServer;
   const key = testKeyPair();
   beforeAll(async () => {
@@ -260,7 +260,7 @@ describe('a whole call through the demo flow, signed by a test key', () => {
   });
 });
 
-describe('createServer configuration', () => {
+describe('createServer configuration', { timeout: 30_000 }, () => {
   it('asks for Basic auth when configured, and puts the credentials in the URLs', async () => {
     const server = await createServer({
       port: 0,
@@ -384,7 +384,7 @@ describe('createServer configuration', () => {
   });
 });
 
-describe('graceful close', () => {
+describe('graceful close', { timeout: 30_000 }, () => {
   it('finishes a request in flight, refuses new connections, then resolves', async () => {
     const server = await createServer({ port: 0, signature: false, ...silent });
     const body = CONTRACT_CURLS[0]!;
