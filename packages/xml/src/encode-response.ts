@@ -11,6 +11,7 @@ import {
 import { isXmlText } from './escape-xml.js';
 import { parseResponseFast } from './parse-response-fast.js';
 import { writeResponse } from './write-response.js';
+import { writeResponseFast } from './write-response-fast.js';
 import { toXmlPath } from './xml-path.js';
 
 /** Options of {@link encodeResponse}. */
@@ -75,6 +76,17 @@ function* stringsOf(response: Response): Generator<[string, string]> {
  * // '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>'
  */
 export function encodeResponse(model: ResponseInput, options: EncodeOptions = {}): string {
+  const pretty = options.pretty === true;
+  if (!pretty) {
+    let xml: string | undefined;
+    try {
+      xml = writeResponseFast(model);
+    } catch (error) {
+      // A character XML cannot carry: the full road below names the field.
+      if (!isSiphookError(error, 'XML_CHARACTER')) throw error;
+    }
+    if (xml !== undefined) return xml;
+  }
   let response = parseResponseFast(model);
   if (response === undefined) {
     try {
@@ -86,7 +98,7 @@ export function encodeResponse(model: ResponseInput, options: EncodeOptions = {}
     }
   }
   try {
-    return writeResponse(response, options.pretty === true);
+    return writeResponse(response, pretty);
   } catch (error) {
     if (!isSiphookError(error, 'XML_CHARACTER')) throw error;
     // A URL may hold U+FFFF or a lone surrogate, which no XML document can carry.

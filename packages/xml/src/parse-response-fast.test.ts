@@ -2,6 +2,8 @@ import { isHttpUrl, ResponseSchema } from '@siphook/schema';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCertainlyHttpUrl, parseResponseFast } from './parse-response-fast.js';
+import { writeResponse } from './write-response.js';
+import { writeResponseFast } from './write-response-fast.js';
 
 // The fast pre-check may say "not sure" (undefined) as often as it likes, but whenever it says
 // "valid" the schema must agree and return the very same value.
@@ -204,5 +206,29 @@ describe('parseResponseFast', () => {
       ],
     };
     expect(parseResponseFast(input)).toEqual(ResponseSchema.parse(input));
+  });
+});
+
+describe('writeResponseFast', () => {
+  it('writes only what ResponseSchema accepts, exactly as writeResponse writes the parsed model', () => {
+    let written = 0;
+    fc.assert(
+      fc.property(rarely(response, fc.anything()), (input) => {
+        let fast: string | undefined;
+        try {
+          fast = writeResponseFast(input);
+        } catch (error) {
+          expect(error).toMatchObject({ code: 'XML_CHARACTER' });
+          return;
+        }
+        if (fast === undefined) return;
+        written++;
+        const slow = ResponseSchema.safeParse(input);
+        expect(slow.success, JSON.stringify(input)).toBe(true);
+        expect(fast).toBe(writeResponse(slow.data!));
+      }),
+      { numRuns: 10000 },
+    );
+    expect(written).toBeGreaterThan(500);
   });
 });

@@ -27,7 +27,7 @@ const CERTAINLY_HTTP_URL = new RegExp(
   'i',
 );
 /** The schema's E.164 rule (`^[0-9]{1,15}$`), as a loop: a regex costs more than the check here. */
-function isE164(value: unknown): value is string {
+export function isE164(value: unknown): value is string {
   if (typeof value !== 'string' || value.length < 1 || value.length > 15) return false;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
@@ -51,11 +51,12 @@ export function isHttpUrlFast(value: unknown): value is string {
  * with `for…in`, which also sees inherited enumerable keys, so this is never more lenient than
  * zod's strict-object check. Every property is read once, and the copy holds what was checked.
  */
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isCount(value: unknown): value is number {
+/** The schema's count rule: an integer from 1 to `Number.MAX_SAFE_INTEGER`. */
+export function isCount(value: unknown): value is number {
   return (
     typeof value === 'number' &&
     Number.isInteger(value) &&
