@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -343,6 +343,24 @@ describe('createServer configuration', { timeout: 30_000 }, () => {
       } finally {
         await server.close();
       }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses to start when a prompt cannot be served, with the audio host's reason", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'siphook-badprompt-'));
+    try {
+      await mkdir(path.join(dir, 'prompts'));
+      await writeFile(path.join(dir, 'prompts', 'broken.wav'), 'this is not audio at all');
+      const error = await createServer({
+        port: 0,
+        flow: { routes: [{ actions: [{ play: 'broken.wav' }] }] },
+        cwd: dir,
+        ...silent,
+      }).catch((e: unknown) => e);
+      expect(isSiphookError(error, 'FLOW_INVALID')).toBe(true);
+      expect((error as Error).message).toContain('broken.wav');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
