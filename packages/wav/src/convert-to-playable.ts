@@ -291,61 +291,65 @@ function ioError(code: string, message: string, path: string, error: unknown): S
 
 /**
  * Streams the data region of `source` as mono float blocks: 64 KiB read, decoded and mixed per
- * step into buffers allocated once. `onBlock` gets a view that is reused by the next step.
+ * step into buffers allocated once. Two read buffers alternate, so the next read is in flight
+ * while the current block is processed. `onBlock` gets a view that is reused by the next step.
  */
 async function streamMono(
   source: PcmSource,
   signal: AbortSignal | undefined,
   onBlock: (mono: Float32Array) => void | Promise<void>,
 ): Promise<void> {
-  const { layout } = source;
-  const chunkBytes = Math.max(layout.blockAlign, READ_BYTES - (READ_BYTES % layout.blockAlign));
-  const bytes = new Uint8Array(chunkBytes);
-  const mono = new Float32Array(chunkBytes / layout.blockAlign);
+  const { layout, path } = source;
+  const { blockAlign } = layout;
+  const chunkBytes = Math.max(blockAlign, READ_BYTES - (READ_BYTES % blockAlign));
+  const buffers = [new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)];
+  const mono = new Float32Array(chunkBytes / blockAlign);
+  const readFailed = (error: unknown) =>
+    ioError('WAV_READ_FAILED', `cannot read ${describeReceived(path)}`, path, error);
   let handle: FileHandle;
   try {
-    handle = await open(source.path, 'r');
+    handle = await open(path, 'r');
   } catch (error) {
-    throw ioError(
-      'WAV_READ_FAILED',
-      `cannot read ${describeReceived(source.path)}`,
-      source.path,
-      error,
-    );
+    throw readFailed(error);
   }
+  let position = source.dataOffset;
+  let remaining = source.dataBytes;
+  /** Starts reading the next chunk into `buffer` after `carry` bytes already there. */
+  const readInto = (buffer: Uint8Array, carry: number): Promise<number> | undefined => {
+    if (remaining <= 0) return undefined;
+    const length = Math.min(chunkBytes - carry, remaining);
+    const at = position;
+    position += length;
+    remaining -= length;
+    return handle.read(buffer, carry, length, at).then(
+      (result) => result.bytesRead,
+      (error: unknown) => Promise.reject(readFailed(error)),
+    );
+  };
+  let current = 0;
+  let carry = 0;
+  let pending = readInto(buffers[0]!, 0);
   try {
-    let position = source.dataOffset;
-    let remaining = source.dataBytes;
-    let carry = 0;
-    while (remaining > 0) {
-      if (signal?.aborted) throw abortedError(source.path);
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await handle.read(
-          bytes,
-          carry,
-          Math.min(chunkBytes - carry, remaining),
-          position,
-        ));
-      } catch (error) {
-        throw ioError(
-          'WAV_READ_FAILED',
-          `cannot read ${describeReceived(source.path)}`,
-          source.path,
-          error,
-        );
-      }
+    while (pending !== undefined) {
+      const bytesRead = await pending;
+      pending = undefined;
+      if (signal?.aborted) throw abortedError(path);
       if (bytesRead === 0) break; // the file shrank while we read it
-      position += bytesRead;
-      remaining -= bytesRead;
+      const bytes = buffers[current]!;
       const available = carry + bytesRead;
-      const frames = Math.floor(available / layout.blockAlign);
+      const frames = Math.floor(available / blockAlign);
+      // A partial frame (only after a short read) moves to the front of the other buffer.
+      const next = buffers[1 - current]!;
+      carry = available - frames * blockAlign;
+      if (carry > 0) next.set(bytes.subarray(frames * blockAlign, available));
+      pending = readInto(next, carry);
       decodeToMono(bytes, frames, layout, mono);
       await onBlock(mono.subarray(0, frames));
-      carry = available - frames * layout.blockAlign;
-      if (carry > 0) bytes.copyWithin(0, frames * layout.blockAlign, available);
+      current = 1 - current;
     }
   } finally {
+    // Let an in-flight read settle before closing its handle.
+    await pending?.catch(() => undefined);
     await handle.close();
   }
 }
