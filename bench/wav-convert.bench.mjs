@@ -5,7 +5,7 @@
 //  3. peak RSS of `siphook wav convert` on a 60-minute input (goal: < 64 MB).
 // Set-up installs sox with apt-get when it is missing; its rows are skipped if that fails.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'tools/cli/bin/siphook.js');
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
+const HAVE_TIME = existsSync('/usr/bin/time');
 const dir = await mkdtemp(join(tmpdir(), 'siphook-bench-convert-'));
 const notes = [];
 /** The conversion in a bare Node process: the library without the CLI's other commands. */
@@ -101,13 +102,25 @@ function npmFfmpeg() {
   }
 }
 
-/** Wall time of one child process, in ms; throws if it fails. */
+/**
+ * Wall time of one child process, in ms, and its CPU time (user + system, from /usr/bin/time when
+ * present): on a shared, loaded machine the CPU time says more about the work. Throws if it fails.
+ */
 function timeProcess(command, args) {
+  const cpuFile = join(dir, 'cpu.txt');
+  const timed = HAVE_TIME
+    ? ['/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, command, ...args]]
+    : [command, args];
   const start = process.hrtime.bigint();
-  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  const result = spawnSync(timed[0], timed[1], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
-  return ms;
+  let cpuMs = Number.NaN;
+  if (HAVE_TIME) {
+    const [user, system] = readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+    cpuMs = (user + system) * 1000;
+  }
+  return { ms, cpuMs };
 }
 
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
@@ -194,23 +207,45 @@ try {
         ]),
     },
     {
+      name: '`siphook --help` (CLI start-up alone, for scale)',
+      run: () => timeProcess(process.execPath, [cli, '--help']),
+    },
+    {
       name: '`node -e 0` (Node start-up alone, for scale)',
       run: () => timeProcess(process.execPath, ['-e', '0']),
     },
   ].filter((item) => !item.skip);
   const times = cases.map(() => []);
+  const cpuTimes = cases.map(() => []);
   for (const item of cases) item.run(); // warm the page cache and the binaries
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, item] of cases.entries()) times[i].push(item.run());
+    for (const [i, item] of cases.entries()) {
+      const { ms, cpuMs } = item.run();
+      times[i].push(ms);
+      cpuTimes[i].push(cpuMs);
+    }
   }
   const medians = times.map(median);
+  const cpuMedians = cpuTimes.map(median);
   const baseIndex = cases.findIndex((item) => item.baseline);
   const base = baseIndex >= 0 ? medians[baseIndex] : undefined;
+  const cpuBase = baseIndex >= 0 ? cpuMedians[baseIndex] : undefined;
   printTable(
     `convert 60 s of 44.1 kHz stereo 16-bit (10.1 MiB), whole process, median of ${ROUNDS} alternating runs`,
-    ['case', 'wall ms (median)', 'min', 'max', '× sox time', 'goal', 'met'],
+    [
+      'case',
+      'wall ms (median)',
+      'min',
+      'max',
+      '× sox wall',
+      'CPU ms (median)',
+      '× sox CPU',
+      'goal (wall)',
+      'met',
+    ],
     cases.map((item, i) => {
       const ratio = base === undefined ? undefined : medians[i] / base;
+      const cpuRatio = cpuBase === undefined ? undefined : cpuMedians[i] / cpuBase;
       const goal =
         item.goal === undefined || base === undefined ? '' : `≤ ${item.goal.toFixed(1)}×`;
       const met = goal === '' ? '' : ratio <= item.goal ? 'yes' : 'NO';
@@ -220,6 +255,8 @@ try {
         fmt(Math.min(...times[i])),
         fmt(Math.max(...times[i])),
         ratio === undefined ? '' : ratio.toFixed(2),
+        fmt(cpuMedians[i]),
+        cpuRatio === undefined || Number.isNaN(cpuRatio) ? '' : cpuRatio.toFixed(2),
         goal,
         met,
       ];
@@ -302,6 +339,10 @@ try {
     ],
     ['node + convertToPlayable, 60 s input (10.1 MiB)', measured(lean(input))],
     ['node + convertToPlayable, 60 min input (605.6 MiB)', measured(lean(big)), true],
+    [
+      'same, with `node --max-semi-space-size=1` (V8 young generation kept small)',
+      measured(['--max-semi-space-size=1', ...lean(big)]),
+    ],
     ['`siphook --help` (CLI start-up alone)', measured([cli, '--help'])],
     ['`siphook wav convert`, 60 s input', measured(viaCli(input))],
     ['`siphook wav convert`, 60 min input', measured(viaCli(big)), true],
