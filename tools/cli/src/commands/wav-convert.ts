@@ -126,7 +126,7 @@ export function registerWavConvert(wav: Command, context: CommandContext): void 
       const outcomes = await runJobs(jobs, convertOptions, concurrency, context.signal, () =>
         progress.tick(),
       );
-      progress.stop();
+      await progress.stop(); // cleared before results go to the same terminal
       for (const outcome of outcomes) {
         if (outcome.error === undefined) continue;
         context.setExitCode(
@@ -335,10 +335,10 @@ function convertInWorker(
 }
 
 /** A progress bar on a real TTY (cli-progress needs one); nothing otherwise. */
-function createProgress(stream: Output, total: number): { tick(): void; stop(): void } {
+function createProgress(stream: Output, total: number): { tick(): void; stop(): Promise<void> } {
   const tty = stream as Output & { cursorTo?: unknown };
   if (stream.isTTY !== true || typeof tty.cursorTo !== 'function' || total < 2)
-    return { tick() {}, stop() {} };
+    return { tick() {}, stop: async () => {} };
   let bar: { increment(): void; stop(): void } | undefined;
   let done = 0;
   // Loaded only when shown, so piped runs do not pay for it.
@@ -360,8 +360,9 @@ function createProgress(stream: Output, total: number): { tick(): void; stop(): 
       done++;
       bar?.increment();
     },
-    stop() {
-      void ready.then(() => bar?.stop());
+    async stop() {
+      await ready;
+      bar?.stop();
     },
   };
 }
