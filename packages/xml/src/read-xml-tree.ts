@@ -1,5 +1,5 @@
 import { describeReceived } from '@siphook/schema';
-import { SaxesParser } from 'saxes';
+import { SaxesParser, type XMLDecl } from 'saxes';
 import type { XmlProblemCode } from './xml-problem.js';
 
 /** One element as read from the document, with string offsets for locating problems later. */
@@ -127,13 +127,65 @@ function toText(
 }
 
 /**
+ * saxes with its event handlers on the prototype. `parser.on()` stores each handler as an own
+ * property; eleven of them turn the parser into a dictionary-mode object, which made parsing five
+ * times slower (bench/xml.bench.mjs). The property names are saxes 6's own (`on()` maps events to
+ * them; some are called without `this`, hence the module-level `active` reader); saxes is pinned,
+ * and every test would fail if they changed.
+ */
+class TreeParser extends SaxesParser {
+  constructor() {
+    // Offsets (`position`) are always kept; saxes's own line:column counting is not needed.
+    super({ position: false });
+  }
+}
+/** The reader whose document is being parsed (reading is synchronous: one at a time). */
+let active: TreeReader | undefined;
+type Handler = (...args: never[]) => void;
+const HANDLERS: Record<string, Handler> = {
+  xmldeclHandler(decl: XMLDecl) {
+    active!.onXmlDecl(decl);
+  },
+  doctypeHandler() {
+    active!.onDoctype();
+  },
+  piHandler() {
+    active!.onMarkup();
+  },
+  commentHandler() {
+    active!.onMarkup();
+  },
+  openTagStartHandler(tag: { name: string; attributes: Record<string, string> }) {
+    active!.onOpenTagStart(tag.name, tag.attributes);
+  },
+  attributeHandler(attribute: { name: string }) {
+    active!.onAttribute(attribute.name);
+  },
+  openTagHandler(tag: { attributes: Record<string, string> }) {
+    active!.onOpenTag(tag.attributes);
+  },
+  closeTagHandler() {
+    active!.onCloseTag();
+  },
+  textHandler(data: string) {
+    active!.onText(data);
+  },
+  cdataHandler(data: string) {
+    active!.onCdata(data);
+  },
+  errorHandler(error: Error) {
+    active!.onError(error);
+  },
+};
+Object.assign(TreeParser.prototype, HANDLERS);
+
+/**
  * Collects elements from saxes events. One instance and one parser are reused for every document:
  * saxes resets itself after a document ends, and a parser created (and given its handlers) per
  * call costs several times the parse itself. Reading is synchronous, so one document at a time.
  */
 class TreeReader {
-  // Offsets (`position`) are always kept; saxes's own line:column counting is not needed.
-  private readonly parser = new SaxesParser({ position: false });
+  private readonly parser: TreeParser = new TreeParser();
   private text = '';
   private limits: ReadLimits = { maxBytes: 0, maxDepth: 0 };
   private problems: LocatedProblem[] = [];
@@ -142,54 +194,60 @@ class TreeReader {
   private depth = 0;
   private markupEnd = 0;
 
-  constructor() {
-    const parser = this.parser;
-    parser.on('xmldecl', (decl) => {
-      this.markupEnd = parser.position;
-      if (decl.encoding !== undefined && !UTF8_NAME.test(decl.encoding)) {
-        this.problems.push({
-          code: 'XML_ENCODING',
-          message: `XML declaration names encoding "${decl.encoding}"; sipgate.io responses are UTF-8`,
-          offset: this.text.indexOf('encoding'),
-          path: '/',
-        });
-      }
-    });
-    parser.on('doctype', () => this.stop('XML_DOCTYPE', 'DOCTYPE declarations are refused', 0));
-    parser.on('processinginstruction', () => {
-      this.markupEnd = parser.position;
-    });
-    parser.on('comment', () => {
-      this.markupEnd = parser.position;
-    });
-    parser.on('opentagstart', (tag) =>
-      this.openTag(tag.name, tag.attributes as Record<string, string>),
-    );
-    parser.on('attribute', (attribute) => {
-      const current = this.current;
-      if (current === undefined) return;
-      if (current.attributeEnds === undefined) current.attributeEnds = {};
-      current.attributeEnds[attribute.name] = parser.position;
-    });
-    parser.on('opentag', (tag) => {
-      this.markupEnd = parser.position;
-      const current = this.current;
-      if (current === undefined) return;
-      current.attributes = tag.attributes as Record<string, string>;
-      current.contentStart = this.markupEnd;
-    });
-    parser.on('closetag', () => {
-      this.markupEnd = parser.position;
-      this.current = this.current?.parent;
-      this.depth--;
-    });
-    parser.on('text', (data) => this.addText(data, this.markupEnd, false));
-    parser.on('cdata', (data) => {
-      const end = parser.position;
-      this.addText(data, this.text.lastIndexOf('<![CDATA[', end) + 9, true);
-      this.markupEnd = end;
-    });
-    parser.on('error', (error) => this.fail(error.message.replace(SAXES_POSITION, '')));
+  onXmlDecl(decl: XMLDecl): void {
+    this.markupEnd = this.parser.position;
+    if (decl.encoding !== undefined && !UTF8_NAME.test(decl.encoding)) {
+      this.problems.push({
+        code: 'XML_ENCODING',
+        message: `XML declaration names encoding "${decl.encoding}"; sipgate.io responses are UTF-8`,
+        offset: this.text.indexOf('encoding'),
+        path: '/',
+      });
+    }
+  }
+
+  onDoctype(): void {
+    this.stop('XML_DOCTYPE', 'DOCTYPE declarations are refused', 0);
+  }
+
+  /** A comment or processing instruction: skipped, but text after it starts here. */
+  onMarkup(): void {
+    this.markupEnd = this.parser.position;
+  }
+
+  onAttribute(name: string): void {
+    const current = this.current;
+    if (current === undefined) return;
+    if (current.attributeEnds === undefined) current.attributeEnds = {};
+    current.attributeEnds[name] = this.parser.position;
+  }
+
+  onOpenTag(attributes: Record<string, string>): void {
+    this.markupEnd = this.parser.position;
+    const current = this.current;
+    if (current === undefined) return;
+    current.attributes = attributes;
+    current.contentStart = this.markupEnd;
+  }
+
+  onCloseTag(): void {
+    this.markupEnd = this.parser.position;
+    this.current = this.current?.parent;
+    this.depth--;
+  }
+
+  onText(data: string): void {
+    this.addText(data, this.markupEnd, false);
+  }
+
+  onCdata(data: string): void {
+    const end = this.parser.position;
+    this.addText(data, this.text.lastIndexOf('<![CDATA[', end) + 9, true);
+    this.markupEnd = end;
+  }
+
+  onError(error: Error): void {
+    this.fail(error.message.replace(SAXES_POSITION, ''));
   }
 
   private stop(code: XmlProblemCode, message: string, offset: number): never {
@@ -224,7 +282,7 @@ class TreeReader {
     return this.stop('XML_MALFORMED', `XML is not well-formed: ${message}`, offset);
   }
 
-  private openTag(name: string, attributes: Record<string, string>): void {
+  onOpenTagStart(name: string, attributes: Record<string, string>): void {
     const start = this.text.lastIndexOf('<', this.parser.position - 1);
     if (this.current === undefined && this.root !== undefined) {
       this.stop(
@@ -283,6 +341,7 @@ class TreeReader {
     this.current = undefined;
     this.depth = 0;
     this.markupEnd = 0;
+    active = this;
     try {
       this.parser.write(text).close();
       const { root, problems } = this;
@@ -298,6 +357,7 @@ class TreeReader {
       return { ok: true, text, root, problems };
     } finally {
       // Let go of the document, so that a large one is not kept alive until the next call.
+      active = undefined;
       this.text = '';
       this.root = undefined;
       this.current = undefined;
