@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { checkPlayable, inspectWav } from '@siphook/wav';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.js';
@@ -153,5 +156,38 @@ describe('siphook wav convert', () => {
     ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/would both be written to/);
+  });
+
+  it('the built bin converts several inputs in worker threads (-j 2)', async () => {
+    // Tests run after the build (turbo: test dependsOn build), so dist/ holds the worker.
+    const bin = fileURLToPath(new URL('../../bin/siphook.js', import.meta.url));
+    const args = [
+      bin,
+      'wav',
+      'convert',
+      path('music.wav'),
+      path('prompts'),
+      '-o',
+      path('bin-out'),
+      '-j',
+      '2',
+      '--json',
+    ];
+    const result = await promisify(execFile)(process.execPath, args).then(
+      (done) => ({ code: 0, stdout: done.stdout }),
+      (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+    );
+    expect(result.code).toBe(1); // prompts/broken.mp3 is HTML
+    const report = JSON.parse(result.stdout) as {
+      converted: number;
+      failed: number;
+      results: { input: string; error?: { code: string } }[];
+    };
+    expect([report.converted, report.failed]).toEqual([3, 1]);
+    expect(report.results.find((item) => item.error !== undefined)?.error?.code).toBe(
+      'WAV_UNSUPPORTED_FORMAT',
+    );
+    for (const name of ['music.wav', 'hello.wav', join('de', 'hallo.wav')])
+      await expectPlayable(path('bin-out', name));
   });
 });
