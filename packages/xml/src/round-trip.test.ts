@@ -2,7 +2,7 @@ import { isHttpUrl, isSiphookError, parseResponse, type ResponseInput } from '@s
 import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
-import { decodeResponse } from './decode-response.js';
+import { checkResponse, decodeResponse } from './decode-response.js';
 import { encodeResponse } from './encode-response.js';
 import { escapeXml, isXmlText } from './escape-xml.js';
 
@@ -169,5 +169,72 @@ describe('escapeXml', () => {
       );
     }
     expect(isXmlText('\ud83c\udfb5\t\n\r')).toBe(true);
+  });
+});
+
+describe('checkResponse on arbitrary input', () => {
+  const token = fc.constantFrom(
+    '<Response>',
+    '</Response>',
+    '<Response/>',
+    '<Play>',
+    '</Play>',
+    '<Url>',
+    '</Url>',
+    '<Gather onData="http://a.example/">',
+    '</Gather>',
+    '<Dial>',
+    '</Dial>',
+    '<Number>',
+    '</Number>',
+    '<Voicemail/>',
+    '<Hangup/>',
+    '<Reject reason="busy"/>',
+    '<Say>',
+    '</Say>',
+    '<?xml version="1.0"?>',
+    '<!-- c -->',
+    '<![CDATA[x]]>',
+    '&amp;',
+    '&',
+    '<',
+    '>',
+    '"',
+    "'",
+    ' ',
+    '\n',
+    '\r\n',
+    'http://a.example/x',
+    '4915799912345',
+    'ü',
+    '🎵',
+    '\ufeff',
+    '\u0000',
+    '<!DOCTYPE r>',
+    '=',
+  );
+  it('never throws, and locates every problem inside the document', () => {
+    fc.assert(
+      fc.property(
+        fc.array(token, { maxLength: 30 }).map((parts) => parts.join('')),
+        (xml) => {
+          const result = checkResponse(xml);
+          if (result.valid) {
+            expect(encodeResponse(result.response)).toMatch(/^<\?xml/);
+            return;
+          }
+          const lines = xml.split(/\r\n|\r|\n/).length;
+          expect(result.problems.length).toBeGreaterThan(0);
+          for (const problem of result.problems) {
+            expect(problem.line).toBeGreaterThanOrEqual(1);
+            expect(problem.line).toBeLessThanOrEqual(lines);
+            expect(problem.column).toBeGreaterThanOrEqual(1);
+            expect(problem.message.length).toBeGreaterThan(10);
+            expect(problem.path.startsWith('/')).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });
