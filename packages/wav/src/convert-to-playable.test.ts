@@ -205,6 +205,13 @@ describe('convertToPlayable: quality (Goertzel and FFT on the 16-bit output)', (
     expect(powerDb(folded / referencePower)).toBeLessThan(-80);
   });
 
+  it('folds a 4–20 kHz sweep (no legitimate in-band part) into the whole 0–3.99 kHz band at ≤ −80 dB', async () => {
+    const output = await through('sweep-4k', sweep(4000, 20000, rate, 2, amplitude));
+    const folded = bandPower(output, 8000, 0, 3990, 400, 15600);
+    const referencePower = bandPower(reference, 8000, 0, 3990, start, start + length);
+    expect(powerDb(folded / referencePower)).toBeLessThan(-80);
+  });
+
   it('dithers: a −100 dBFS tone survives as noise-like output instead of vanishing or buzzing', async () => {
     const quiet = await through('quiet', tone(1000, rate, 1, 10 ** (-100 / 20)));
     const distinct = new Set(Array.from(quiet.subarray(1000, 5000)));
