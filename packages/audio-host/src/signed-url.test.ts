@@ -27,3 +27,16 @@ describe('signed URLs', () => {
     );
   });
 });
+
+describe('signature spelling', () => {
+  it('refuses every other spelling of the last base64url character (its padding bits)', () => {
+    const query = signName(secret, 'welcome.wav', 2_000_000_000);
+    const sig = query.slice(query.indexOf('sig=') + 4);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    for (const last of alphabet) {
+      const spelled = `exp=2000000000&sig=${sig.slice(0, -1)}${last}`;
+      const verdict = verifySignedQuery(secret, 'welcome.wav', spelled, 1);
+      expect(verdict, last).toBe(last === sig.at(-1) ? 'ok' : 'invalid');
+    }
+  });
+});

@@ -1,8 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-const SIGNATURE_BYTES = 32;
-const EMPTY_SIGNATURE = Buffer.alloc(SIGNATURE_BYTES);
-
 /**
  * Signs a prompt name (as it appears in the URL path below the mount, decoded) until `expires`
  * (unix seconds). The MAC covers `name` and `exp` joined by a newline, so neither can be swapped.
@@ -40,14 +37,12 @@ export function verifySignedQuery(
   if (exp === undefined || sig === undefined) return 'missing';
   if (!/^\d{1,12}$/.test(exp) || !/^[A-Za-z0-9_-]{43}$/.test(sig)) return 'malformed';
   const expires = Number(exp);
-  const given = Buffer.from(sig, 'base64url');
-  const expected = mac(secret, name, expires);
+  // Compare the text, not the decoded bytes: the last of 43 base64url characters carries two
+  // padding bits, so four different spellings decode to the same MAC and would all pass.
+  const given = Buffer.from(sig, 'latin1');
+  const expected = Buffer.from(mac(secret, name, expires).toString('base64url'), 'latin1');
   // Compare before looking at the expiry so that both refusals cost the same.
-  const valid = timingSafeEqual(
-    given.length === SIGNATURE_BYTES ? given : EMPTY_SIGNATURE,
-    expected,
-  );
-  if (!valid || given.length !== SIGNATURE_BYTES) return 'invalid';
+  if (!timingSafeEqual(given, expected)) return 'invalid';
   return expires < nowSeconds ? 'expired' : 'ok';
 }
 
