@@ -1,4 +1,4 @@
-import { createIssue, type Issue, SiphookError, summarizeIssues } from '@siphook/schema';
+import { createIssue, type Issue, SiphookError, summarizeIssues } from '@siphook/schema/errors';
 import type { BasicAuthCredentials } from './basic-auth.js';
 import type { PromptEntry, RefusedFile } from './ingest-root.js';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Dirent, Stats } from 'node:fs';
 import { mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
-import { isSiphookError } from '@siphook/schema';
+import { isSiphookError } from '@siphook/schema/errors';
 import { checkPlayable, convertToPlayable, inspectWavBytes } from '@siphook/wav';
 import type { AudioHostLogger } from './audio-host-options.js';
 

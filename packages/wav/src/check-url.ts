@@ -1,5 +1,5 @@
-import { SiphookError } from '@siphook/schema';
-import { Agent, type Dispatcher, request } from 'undici';
+import { SiphookError } from '@siphook/schema/errors';
+import type { Dispatcher } from 'undici';
 import { checkPlayable } from './check-playable.js';
 import { inspectWavHead } from './inspect-wav.js';
 import type { WavInfo, WavProblem } from './wav-info.js';
@@ -99,6 +99,8 @@ export async function checkUrl(
     return result;
   }
 
+  // undici loads on first use: converting or inspecting files never pays for it (~140 ms cold).
+  const { Agent, request } = await import('undici');
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   // A private agent per check: its sockets die with it, so an aborted body cannot linger in a pool.

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { describeReceived, isSiphookError, SiphookError } from '@siphook/schema';
+import { describeReceived, isSiphookError, SiphookError } from '@siphook/schema/errors';
 import { checkPlayable } from './check-playable.js';
 import { decodeToMono, type PcmLayout, pcmLayoutOf } from './decode-pcm.js';
 import { createQuantizer } from './dither.js';

@@ -3,7 +3,7 @@
  * (integer PCM 8/16/24/32, float 32/64, A-law, µ-law, also inside WAVE_FORMAT_EXTENSIBLE),
  * decoded and mixed down to mono floats in one pass.
  */
-import { SiphookError } from '@siphook/schema';
+import { SiphookError } from '@siphook/schema/errors';
 
 /** How one sample is stored. */
 export type SampleEncoding =

@@ -5,7 +5,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { describeReceived, SiphookError } from '@siphook/schema';
+import { describeReceived, SiphookError } from '@siphook/schema/errors';
 
 async function isExecutableFile(path: string): Promise<boolean> {
   try {

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { SiphookError } from '@siphook/schema';
+import { SiphookError } from '@siphook/schema/errors';
 import { detectFormat } from './detect-format.js';
 import type { WavChunk, WavContainer, WavFormat, WavInfo, WavProblem } from './wav-info.js';
 

@@ -12,8 +12,14 @@ export interface CliOptions {
   signal?: AbortSignal;
 }
 
-/** Builds the `siphook` program with every registered subcommand. */
-export function createProgram(context: CommandContext): Command {
+/**
+ * Builds the `siphook` program. With `argv`, only the subcommand it names is loaded (all of them
+ * when it names none, so that help and "unknown command" errors see every command).
+ */
+export async function createProgram(
+  context: CommandContext,
+  argv: readonly string[] = [],
+): Promise<Command> {
   const program = new Command('siphook')
     .description(
       'Toolkit for the sipgate.io push API: WAV prompts, XML responses, audio hosting, webhook server and simulator.',
@@ -26,7 +32,11 @@ export function createProgram(context: CommandContext): Command {
       writeOut: (text) => context.stdout.write(text),
       writeErr: (text) => context.stderr.write(text),
     });
-  for (const register of commands) register(program, context);
+  const named = commands.find((command) => command.name === argv[0]);
+  const registers = await Promise.all(
+    (named ? [named] : commands).map((command) => command.load()),
+  );
+  for (const register of registers) register(program, context);
   return program;
 }
 
@@ -44,7 +54,7 @@ export async function runCli(argv: string[], options: CliOptions = {}): Promise<
       if (code > exitCode) exitCode = code;
     },
   };
-  const program = createProgram(context);
+  const program = await createProgram(context, argv);
   if (argv.length === 0) {
     context.stdout.write(program.helpInformation());
     return ExitCode.ok;

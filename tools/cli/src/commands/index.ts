@@ -1,21 +1,21 @@
 import type { RegisterCommand } from '../context.js';
-import { registerDemo } from './demo.js';
-import { registerServeAudio } from './serve-audio.js';
-import { registerServer } from './server.js';
-import { registerSimulate } from './simulate.js';
-import { registerWav } from './wav.js';
-import { registerXml } from './xml.js';
+
+/** A subcommand of `siphook`: its name, and how to load the module that registers it. */
+export interface CommandEntry {
+  name: string;
+  load: () => Promise<RegisterCommand>;
+}
 
 /**
  * Every subcommand of `siphook`, in the order `--help` lists them. Each lives in its own file in
- * this folder and exports one `register*` function.
+ * this folder and exports one `register*` function. Modules load on demand: `siphook wav convert`
+ * never pays for the server, the simulator or undici, which is most of a cold start.
  */
-export const commands: RegisterCommand[] = [
-  registerWav,
-  registerXml,
-  registerServeAudio,
-  registerServer,
-  registerSimulate,
-  registerDemo,
-  // xml, serve-audio, server, simulate: one line each, added by their work
+export const commands: readonly CommandEntry[] = [
+  { name: 'wav', load: async () => (await import('./wav.js')).registerWav },
+  { name: 'xml', load: async () => (await import('./xml.js')).registerXml },
+  { name: 'serve-audio', load: async () => (await import('./serve-audio.js')).registerServeAudio },
+  { name: 'server', load: async () => (await import('./server.js')).registerServer },
+  { name: 'simulate', load: async () => (await import('./simulate.js')).registerSimulate },
+  { name: 'demo', load: async () => (await import('./demo.js')).registerDemo },
 ];

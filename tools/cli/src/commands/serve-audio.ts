@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { type AudioHost, createAudioHost, type IngestSummary } from '@siphook/audio-host';
-import { isSiphookError } from '@siphook/schema';
+import { isSiphookError } from '@siphook/schema/errors';
 import { InvalidArgumentError, Option } from 'commander';
 import { type CommandContext, ExitCode, type RegisterCommand } from '../context.js';
 

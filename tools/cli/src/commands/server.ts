@@ -1,4 +1,4 @@
-import { isSiphookError } from '@siphook/schema';
+import { isSiphookError } from '@siphook/schema/errors';
 import {
   createServer,
   describeServer,

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isSiphookError } from '@siphook/schema';
+import { isSiphookError } from '@siphook/schema/errors';
 import {
   type CheckUrlResult,
   checkPlayable,

@@ -1,7 +1,7 @@
 // Worker thread of `siphook wav convert`: converts one job per message, so that several WAV
 // conversions (CPU-bound TypeScript DSP) run on several cores. Replies with plain data only.
 import { parentPort } from 'node:worker_threads';
-import { isSiphookError } from '@siphook/schema';
+import { isSiphookError } from '@siphook/schema/errors';
 import { convertToPlayable } from '@siphook/wav';
 import type { WorkerReply, WorkerRequest } from './wav-convert.js';
 

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { isSiphookError } from '@siphook/schema';
+import { isSiphookError } from '@siphook/schema/errors';
 import { type ConvertOptions, type ConvertResult, convertToPlayable } from '@siphook/wav';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type CommandContext, ExitCode, type Output } from '../context.js';

@@ -4,7 +4,9 @@ import { registerWavConvert } from './wav-convert.js';
 
 /** `siphook wav check|info|convert`: make sure every Play prompt is 8 kHz mono 16-bit PCM. */
 export const registerWav: RegisterCommand = (program, context) => {
-  const wav = program.command('wav').description('inspect, check and convert WAV prompts for sipgate.io Play');
+  const wav = program
+    .command('wav')
+    .description('inspect, check and convert WAV prompts for sipgate.io Play');
   registerWavCheck(wav, context);
   registerWavInfo(wav, context);
   registerWavConvert(wav, context);
