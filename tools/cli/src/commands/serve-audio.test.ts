@@ -4,38 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { capture, pcmWav, sine } from '../../test/cli-harness.js';
 import { runCli } from '../run-cli.js';
 
 /** 8 kHz mono 16-bit PCM, `seconds` long: what Play accepts as is. */
-function playableWav(seconds: number, pitch: number): Buffer {
-  const frames = 8000 * seconds;
-  const buffer = Buffer.alloc(44 + frames * 2);
-  buffer.write('RIFF', 0, 'ascii');
-  buffer.writeUInt32LE(36 + frames * 2, 4);
-  buffer.write('WAVEfmt ', 8, 'ascii');
-  buffer.writeUInt32LE(16, 16);
-  buffer.writeUInt16LE(1, 20);
-  buffer.writeUInt16LE(1, 22);
-  buffer.writeUInt32LE(8000, 24);
-  buffer.writeUInt32LE(16000, 28);
-  buffer.writeUInt16LE(2, 32);
-  buffer.writeUInt16LE(16, 34);
-  buffer.write('data', 36, 'ascii');
-  buffer.writeUInt32LE(frames * 2, 40);
-  for (let i = 0; i < frames; i++)
-    buffer.writeInt16LE(Math.round(6000 * Math.sin((2 * Math.PI * pitch * i) / 8000)), 44 + i * 2);
-  return buffer;
-}
-
-function capture() {
-  let text = '';
-  return {
-    write: (chunk: string) => (text += chunk),
-    get text() {
-      return text;
-    },
-  };
-}
+const playableWav = (seconds: number, pitch: number): Buffer =>
+  pcmWav({ frames: 8000 * seconds, sample: sine(pitch, 8000, 6000 / 32767) });
 
 let dir: string;
 const welcome = playableWav(1, 440);

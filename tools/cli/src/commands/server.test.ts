@@ -6,22 +6,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../run-cli.js';
+import { run } from '../../test/cli-harness.js';
 
 const BIN = fileURLToPath(new URL('../../bin/siphook.js', import.meta.url));
 const NEW_CALL =
   'from=492111234567&to=4915791234567&direction=in&event=newCall&callId=123456&user[]=Alice&user[]=Bob';
-
-async function run(argv: string[], signal?: AbortSignal) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-    ...(signal === undefined ? {} : { signal }),
-  });
-  return { code, stdout, stderr };
-}
 
 function post(url: string, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -5,36 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer, type SiphookServer } from '@siphook/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../run-cli.js';
-
-async function run(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-  });
-  return { code, stdout, stderr };
-}
+import { pcmWav, run } from '../../test/cli-harness.js';
 
 /** 8 kHz is what sipgate.io plays; 44.1 kHz plays as noise. Mono 16-bit PCM, silence. */
-function wav(sampleRate: number, seconds: number): Buffer {
-  const dataSize = Math.round(sampleRate * seconds) * 2;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + dataSize, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(dataSize, 40);
-  return Buffer.concat([header, Buffer.alloc(dataSize)]);
-}
+const wav = (rate: number, seconds: number): Buffer =>
+  pcmWav({ rate, frames: Math.round(rate * seconds) });
 
 // A deliberately broken server (one fault per path) that also accepts anything unsigned.
 let broken: Server;

@@ -8,41 +8,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../run-cli.js';
+import { type PcmWavOptions, pcmWav, run } from '../../test/cli-harness.js';
 
 /** A canonical 44-byte-header PCM WAV with the given layout and `frames` frames of a ramp. */
-function wav(
-  options: { rate?: number; channels?: number; bits?: number; frames?: number; tag?: number } = {},
-) {
-  const { rate = 8000, channels = 1, bits = 16, frames = 800, tag = 1 } = options;
-  const blockAlign = (channels * bits) / 8;
-  const dataSize = frames * blockAlign;
-  const bytes = Buffer.alloc(44 + dataSize);
-  bytes.write('RIFF', 0, 'latin1');
-  bytes.writeUInt32LE(36 + dataSize, 4);
-  bytes.write('WAVEfmt ', 8, 'latin1');
-  bytes.writeUInt32LE(16, 16);
-  bytes.writeUInt16LE(tag, 20);
-  bytes.writeUInt16LE(channels, 22);
-  bytes.writeUInt32LE(rate, 24);
-  bytes.writeUInt32LE(rate * blockAlign, 28);
-  bytes.writeUInt16LE(blockAlign, 32);
-  bytes.writeUInt16LE(bits, 34);
-  bytes.write('data', 36, 'latin1');
-  bytes.writeUInt32LE(dataSize, 40);
+const wav = (options: Omit<PcmWavOptions, 'sample' | 'bits'> & { bits?: number } = {}) => {
+  const bytes = pcmWav({ ...options, bits: (options.bits ?? 16) as PcmWavOptions['bits'] });
   for (let i = 44; i < bytes.length; i++) bytes[i] = (i * 7) & 0xff;
   return bytes;
-}
-
-async function run(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-  });
-  return { code, stdout, stderr };
-}
+};
 
 let dir: string;
 let server: Server;

@@ -6,41 +6,16 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { checkPlayable, inspectWav } from '@siphook/wav';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../run-cli.js';
+import { pcmWav, run, sine } from '../../test/cli-harness.js';
 
 /** A plain PCM WAV of a 1 kHz sine at half scale. */
-function toneWav(rate: number, channels: number, seconds: number): Buffer {
-  const frames = Math.round(rate * seconds);
-  const dataSize = frames * channels * 2;
-  const bytes = Buffer.alloc(44 + dataSize);
-  bytes.write('RIFF', 0, 'latin1');
-  bytes.writeUInt32LE(36 + dataSize, 4);
-  bytes.write('WAVEfmt ', 8, 'latin1');
-  bytes.writeUInt32LE(16, 16);
-  bytes.writeUInt16LE(1, 20);
-  bytes.writeUInt16LE(channels, 22);
-  bytes.writeUInt32LE(rate, 24);
-  bytes.writeUInt32LE(rate * channels * 2, 28);
-  bytes.writeUInt16LE(channels * 2, 32);
-  bytes.writeUInt16LE(16, 34);
-  bytes.write('data', 36, 'latin1');
-  bytes.writeUInt32LE(dataSize, 40);
-  for (let i = 0; i < frames; i++) {
-    const value = Math.round(16384 * Math.sin((2 * Math.PI * 1000 * i) / rate));
-    for (let c = 0; c < channels; c++) bytes.writeInt16LE(value, 44 + (i * channels + c) * 2);
-  }
-  return bytes;
-}
-
-async function run(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
+const toneWav = (rate: number, channels: number, seconds: number): Buffer =>
+  pcmWav({
+    rate,
+    channels,
+    frames: Math.round(rate * seconds),
+    sample: sine(1000, rate, 16384 / 32767),
   });
-  return { code, stdout, stderr };
-}
 
 async function expectPlayable(path: string): Promise<void> {
   const info = await inspectWav(path);
