@@ -56,7 +56,7 @@ export interface ConvertResult {
 }
 
 /** Bytes read from the input per step: the pipeline's memory does not grow with the file. */
-const READ_BYTES = 64 * 1024;
+const READ_BYTES = 256 * 1024;
 /** Output samples buffered before each write (64 KiB). */
 const WRITE_SAMPLES = 32 * 1024;
 const DEFAULT_NORMALIZE_DB = -1;
@@ -290,7 +290,7 @@ function ioError(code: string, message: string, path: string, error: unknown): S
 }
 
 /**
- * Streams the data region of `source` as mono float blocks: 64 KiB read, decoded and mixed per
+ * Streams the data region of `source` as mono float blocks: 256 KiB read, decoded and mixed per
  * step into buffers allocated once. Two read buffers alternate, so the next read is in flight
  * while the current block is processed. `onBlock` gets a view that is reused by the next step.
  */

@@ -45,11 +45,11 @@ describe('designPolyphaseFilter', () => {
 });
 
 describe('planPlayResampling', () => {
-  it('splits 44.1 kHz into a short ÷4 stage and a narrow 320/441 stage at 11025 Hz', () => {
+  it('splits 44.1 kHz into a short ÷3 stage and a narrow 80/147 stage at 14700 Hz', () => {
     const plan = planPlayResampling(44100);
     expect(plan.map((stage) => [stage.inputRate, stage.outputRate, stage.up, stage.down])).toEqual([
-      [44100, 11025, 1, 4],
-      [11025, 8000, 320, 441],
+      [44100, 14700, 1, 3],
+      [14700, 8000, 80, 147],
     ]);
   });
 
