@@ -3,7 +3,6 @@
  * 16-bit) out, written atomically. WAV input streams through TypeScript in constant memory
  * (decode → mix → resample → dither → write); anything else is decoded by ffmpeg.
  */
-import { randomBytes } from 'node:crypto';
 import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describeReceived, isSiphookError, SiphookError } from '@siphook/schema/errors';
@@ -57,8 +56,8 @@ export interface ConvertResult {
 
 /** Bytes read from the input per step: the pipeline's memory does not grow with the file. */
 const READ_BYTES = 256 * 1024;
-/** Output samples buffered before each write (64 KiB). */
-const WRITE_SAMPLES = 32 * 1024;
+/** Output samples per write (256 KiB); two such buffers alternate, so one is written while the other fills. */
+const WRITE_SAMPLES = 128 * 1024;
 const DEFAULT_NORMALIZE_DB = -1;
 const DEFAULT_SILENCE_DB = -50;
 /** Inputs that are clearly not audio, refused without asking ffmpeg, and how to name them. */
@@ -70,6 +69,20 @@ const NOT_AUDIO: ReadonlyMap<string, string> = new Map([
   ['text', 'plain text, not audio'],
 ]);
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+let tempCounter = 0;
+
+/**
+ * A unique, unguessable part for temp names: pid, a counter and 48 random bits from V8's randomly
+ * seeded generator. Not node:crypto, whose loading alone costs ~6 ms of a one-file CLI run; the
+ * pipeline's temp file is created exclusively (`wx`), so a name taken in between fails safely.
+ */
+function tempSuffix(): string {
+  const random = Math.floor(Math.random() * 2 ** 48)
+    .toString(36)
+    .padStart(10, '0');
+  return `${process.pid.toString(36)}-${(tempCounter++).toString(36)}-${random}`;
+}
 
 /** A region of a WAV file the pipeline can decode. */
 interface PcmSource {
@@ -116,7 +129,7 @@ export async function convertToPlayable(
   const tempFor = (purpose: string) => {
     const path = join(
       dirname(resolve(output)),
-      `.${basename(output)}.${randomBytes(6).toString('hex')}.${purpose}.tmp`,
+      `.${basename(output)}.${tempSuffix()}.${purpose}.tmp`,
     );
     temps.push(path);
     return path;
@@ -406,12 +419,14 @@ async function convertPcm(
       error,
     );
   }
-  const out = new Int16Array(WRITE_SAMPLES);
-  const outBytes = new Uint8Array(out.buffer);
+  const buffers = [new Int16Array(WRITE_SAMPLES), new Int16Array(WRITE_SAMPLES)];
+  let out = buffers[0]!;
   let fill = 0;
   let position = CANONICAL_HEADER_BYTES;
   let clippedSamples = 0;
   let index = 0;
+  /** The write in flight, if any: it owns the buffer not being filled. */
+  let writing: Promise<void> | undefined;
   const quantizer = createQuantizer({ dither: !exact });
   const resampler = createPlayResampler(layout.sampleRate);
   const write = async (bytes: Uint8Array, at: number) => {
@@ -421,13 +436,18 @@ async function convertPcm(
       throw ioError('WAV_WRITE_FAILED', `cannot write ${describeReceived(target)}`, target, error);
     }
   };
+  /** Starts writing the filled buffer, then waits for the previous write so its buffer can be refilled. */
   const flush = async () => {
     if (fill === 0) return;
-    const bytes = outBytes.subarray(0, fill * 2);
+    const bytes = new Uint8Array(out.buffer, 0, fill * 2);
     if (!LITTLE_ENDIAN_HOST) swapBytes16(bytes);
-    await write(bytes, position);
+    const previous = writing;
+    writing = write(bytes, position);
+    writing.catch(() => undefined); // awaited below or in the next flush; never unhandled
     position += bytes.length;
     fill = 0;
+    out = out === buffers[0] ? buffers[1]! : buffers[0]!;
+    await previous;
   };
   const sink = async (block: Float32Array) => {
     let start = Math.max(0, from - index);
@@ -442,12 +462,15 @@ async function convertPcm(
     }
   };
   try {
-    await write(new Uint8Array(CANONICAL_HEADER_BYTES), 0);
+    // The header goes in last, once the data size is known; the data starts at byte 44.
     await streamMono(source, signal, (mono) => sink(resampler.push(mono)));
     await sink(resampler.flush());
     await flush();
+    await writing;
     await write(encodeCanonicalHeader(position - CANONICAL_HEADER_BYTES), 0);
   } finally {
+    // Let a write in flight settle before closing its handle.
+    await writing?.catch(() => undefined);
     await handle.close();
   }
   const seconds = (samples: number) => samples / PLAY_SAMPLE_RATE;
