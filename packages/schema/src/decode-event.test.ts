@@ -130,6 +130,23 @@ describe('decodeEvent: fields added by later revisions (NOTES.md)', () => {
     },
   );
 
+  it.each(['user.busy', 'normal clearing', 'Q.850/17'])(
+    'passes the unknown cause %j through',
+    (cause) => {
+      expect(
+        decodeEvent(new URLSearchParams({ event: 'hangup', callId: '1', cause })),
+      ).toMatchObject({
+        cause,
+      });
+    },
+  );
+
+  it('takes event[] for no event: the event name is never a list', () => {
+    expect(() => decodeEvent('event[]=newCall&callId=1')).toThrow(
+      expect.objectContaining({ code: 'EVENT_INVALID' }),
+    );
+  });
+
   it('passes a cause the service adds later through unchanged', () => {
     expect(decodeEvent('event=hangup&callId=1&cause=transferredToQueue')).toEqual({
       event: 'hangup',
@@ -425,8 +442,8 @@ describe('decodeEvent: malformed bodies', () => {
     ],
     ['hangup without cause', 'event=hangup&callId=1', 'EVENT_INVALID', 'cause', 'FIELD_REQUIRED'],
     [
-      'hangup with a cause that is a sentence',
-      'event=hangup&callId=1&cause=normal+clearing',
+      'hangup with a control character in the cause',
+      'event=hangup&callId=1&cause=normal%0Aclearing',
       'EVENT_INVALID',
       'cause',
       'FIELD_INVALID',

@@ -103,7 +103,7 @@ function compileBuilder(names: readonly string[], isList: readonly boolean[]): E
  */
 export function decodeEvent(body: FormBody): WebhookEvent {
   const params = toSearchParams(body);
-  const eventName = params.get('event') ?? params.get('event[]');
+  const eventName = params.get('event');
   if (eventName === null || eventName === '') {
     const issue = createIssue('FIELD_REQUIRED', 'event', EVENT_EXPECTED, eventName ?? undefined);
     throw new SiphookError('EVENT_INVALID', summarizeIssues('event push is invalid:', [issue]), {

@@ -170,8 +170,8 @@ describe('encodeEvent', () => {
     ['from with a +', { ...newCall, from: '+4921' }, 'from', 'FIELD_INVALID'],
     ['direction "up"', { ...newCall, direction: 'up' }, 'direction', 'FIELD_INVALID'],
     [
-      'a hangup cause with a space',
-      { event: 'hangup', callId: '1', cause: 'normal clearing' },
+      'a hangup cause with a line break',
+      { event: 'hangup', callId: '1', cause: 'normal\nclearing' },
       'cause',
       'FIELD_INVALID',
     ],

@@ -36,9 +36,11 @@ export function isKnownHangupCause(cause: string): cause is KnownHangupCause {
   return (KNOWN_HANGUP_CAUSES as readonly string[]).includes(cause);
 }
 
-const CAUSE = `a hangup cause such as ${KNOWN_HANGUP_CAUSES.join(', ')}`;
+const CAUSE = `a hangup cause (printable text, e.g. ${KNOWN_HANGUP_CAUSES.join(', ')})`;
+// Any printable text: a cause the service adds later must never make a hangup push undecodable.
+const CAUSE_TEXT = /^[^\u0000-\u001f\u007f]{1,128}$/;
 const cause = z.custom<HangupCause>(
-  (value) => typeof value === 'string' && /^[A-Za-z][\w-]*$/.test(value),
+  (value) => typeof value === 'string' && CAUSE_TEXT.test(value),
   {
     error: CAUSE,
   },
