@@ -177,6 +177,16 @@ const handler = (req: IncomingMessage, res: ServerResponse) => {
     case '/to-other-origin.wav':
       res.writeHead(302, { location: `${otherBase}/chain/0` });
       return res.end();
+    case '/private.wav':
+      // Basic auth as the contract's URLs carry it: user "prompt user", password "p@ss:wörd".
+      if (
+        req.headers.authorization !==
+        `Basic ${Buffer.from('prompt user:p@ss:wörd').toString('base64')}`
+      ) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="prompts"' });
+        return res.end();
+      }
+      return serveRange(req, res, small, entry);
     case '/no-length.wav':
       res.writeHead(200, { 'content-type': 'audio/wav' });
       return void pump(res, entry, (at) => small.subarray(at), small.length);
@@ -364,6 +374,18 @@ describe('checkUrl', () => {
     const last = served.get('/chain/0')?.headers.at(-1);
     expect(last?.authorization).toBeUndefined();
     expect(last?.['x-trace']).toBe('kept');
+  });
+
+  it('sends the user:pass@ of the URL as Basic auth, as sipgate.io does', async () => {
+    const port = new URL(base).port;
+    const result = await checkUrl(
+      `http://prompt%20user:p%40ss%3Aw%C3%B6rd@127.0.0.1:${port}/private.wav`,
+    );
+    expect(result.status).toBe(206);
+    expect(result.ok).toBe(true);
+    const wrong = await checkUrl(`http://prompt%20user:nope@127.0.0.1:${port}/private.wav`);
+    expect(wrong.status).toBe(401);
+    expect(wrong.ok).toBe(false);
   });
 
   it('accepts only http(s) URLs and reports unreachable hosts', async () => {

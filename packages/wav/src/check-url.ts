@@ -110,10 +110,14 @@ export async function checkUrl(
     bodyTimeout: timeoutMs,
   });
   let headers: Record<string, string> = {
+    ...basicAuthOf(current),
     ...lowerCaseKeys(options.headers ?? {}),
     range: `bytes=0-${maxBytes - 1}`,
     'accept-encoding': 'identity',
   };
+  // sipgate.io fetches `https://user:pass@host/…` Play URLs with Basic auth; undici would not.
+  current.username = '';
+  current.password = '';
   let body: Dispatcher.ResponseData['body'] | undefined;
   let head: Uint8Array | undefined;
   let filled = 0;
@@ -395,4 +399,11 @@ function nonNegativeInteger(value: number | undefined, fallback: number, name: s
     );
   }
   return value;
+}
+
+/** `user:pass@` of a URL as an Authorization header, or nothing. */
+function basicAuthOf(url: URL): Record<string, string> {
+  if (url.username === '' && url.password === '') return {};
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return { authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}` };
 }
