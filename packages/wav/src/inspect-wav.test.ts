@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -262,6 +263,29 @@ describe('inspectWav', () => {
     expect((error as { details: { systemCode: string; source: string } }).details).toEqual({
       systemCode: 'ENOENT',
       source: missing,
+    });
+  });
+
+  it('reads a FIFO as a stream, not by its size of 0', async () => {
+    const fifo = join(dir, 'prompt.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const wav = buildWav({ frames: 8000 });
+    const writer = writeFile(fifo, wav).catch(() => {});
+    const info = await inspectWav(fifo);
+    await writer;
+    expect(checkPlayable(info)).toEqual({ ok: true, problems: [] });
+  });
+
+  it('reads a device without a size (/dev/zero) no further than the stream bound', async () => {
+    const info = await inspectWav('/dev/zero');
+    expect(info.container).toBe('unknown');
+    expect(checkPlayable(info).ok).toBe(false);
+  });
+
+  it('names a directory given as the file', async () => {
+    await expect(inspectWav(dir)).rejects.toMatchObject({
+      code: 'WAV_READ_FAILED',
+      details: { systemCode: 'EISDIR' },
     });
   });
 

@@ -422,8 +422,29 @@ async function inspectFile(path: string): Promise<WavInfo> {
   } catch (error) {
     throw readFailed(path, error);
   }
+  let stats: Awaited<ReturnType<typeof handle.stat>>;
   try {
-    const { size } = await handle.stat();
+    stats = await handle.stat();
+  } catch (error) {
+    await handle.close();
+    throw readFailed(path, error);
+  }
+  if (stats.isDirectory()) {
+    await handle.close();
+    throw readFailed(path, Object.assign(new Error('it is a directory'), { code: 'EISDIR' }));
+  }
+  if (!stats.isFile()) {
+    // A FIFO, socket or device has no size to trust (`/dev/zero` says 0): read it as a stream,
+    // which is bounded by maxBytes like any other stream.
+    const stream = handle.createReadStream();
+    try {
+      return await inspectStream(stream, {});
+    } finally {
+      stream.destroy();
+    }
+  }
+  try {
+    const { size } = stats;
     const head = new Uint8Array(Math.min(size, FILE_HEAD_BYTES));
     let bytesRead = 0;
     if (head.length > 0) bytesRead = (await handle.read(head, 0, head.length, 0)).bytesRead;
