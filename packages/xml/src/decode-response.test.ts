@@ -564,3 +564,25 @@ describe('limits and hostile input', () => {
     ]);
   });
 });
+
+describe('a document with thousands of problems', () => {
+  it('lists the first 100 in document order, then counts the rest, in linear time', () => {
+    const count = 5000;
+    const xml = `<Response>${'<Say/>'.repeat(count)}</Response>`;
+    const { valid, problems } = checkResponse(xml);
+    expect(valid).toBe(false);
+    expect(problems).toHaveLength(101);
+    expect(problems[0]).toMatchObject({
+      code: 'XML_UNKNOWN_ELEMENT',
+      path: '/Response/Say[1]',
+      line: 1,
+      column: 11,
+    });
+    expect(problems[99]).toMatchObject({ path: '/Response/Say[100]' });
+    expect(problems[100]).toMatchObject({
+      code: 'XML_TOO_MANY_PROBLEMS',
+      path: '/Response/Say[101]',
+    });
+    expect(problems[100]!.message).toContain(`${count - 100} more problem(s)`);
+  });
+});

@@ -15,7 +15,12 @@ import {
   type XmlElement,
 } from './read-xml-tree.js';
 import { toXmlPath } from './xml-path.js';
-import { createLineLocator, type XmlProblem, type XmlProblemCode } from './xml-problem.js';
+import {
+  createLineLocator,
+  MAX_LISTED_PROBLEMS,
+  type XmlProblem,
+  type XmlProblemCode,
+} from './xml-problem.js';
 
 /** Limits of {@link decodeResponse} and {@link checkResponse}. */
 export interface DecodeOptions {
@@ -317,15 +322,27 @@ function limitsOf(options: DecodeOptions): { maxBytes: number; maxDepth: number 
 
 function finish(problems: LocatedProblem[], text: string): XmlProblem[] {
   const locator = createLineLocator(text);
-  return problems
+  const sorted = problems
     .map((problem, order) => ({ problem, order }))
     .sort((a, b) => a.problem.offset - b.problem.offset || a.order - b.order)
-    .map(({ problem: { code, message, offset, path } }) => ({
-      code,
-      message,
-      ...locator(offset),
-      path,
-    }));
+    .map(({ problem }) => problem);
+  const listed = sorted.slice(0, MAX_LISTED_PROBLEMS);
+  const rest = sorted.length - listed.length;
+  if (rest > 0) {
+    const next = sorted[MAX_LISTED_PROBLEMS]!;
+    listed.push({
+      code: 'XML_TOO_MANY_PROBLEMS',
+      message: `${rest} more problem(s) from here on are not listed; fix the first ${MAX_LISTED_PROBLEMS} and check again`,
+      offset: next.offset,
+      path: next.path,
+    });
+  }
+  return listed.map(({ code, message, offset, path }) => ({
+    code,
+    message,
+    ...locator(offset),
+    path,
+  }));
 }
 
 /**

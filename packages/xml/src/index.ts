@@ -30,4 +30,9 @@ export {
 export { type EncodeOptions, encodeResponse, type ResponseIssue } from './encode-response.js';
 export { escapeXml, isXmlText } from './escape-xml.js';
 export { toXmlPath } from './xml-path.js';
-export { XML_PROBLEM_CODES, type XmlProblem, type XmlProblemCode } from './xml-problem.js';
+export {
+  MAX_LISTED_PROBLEMS,
+  XML_PROBLEM_CODES,
+  type XmlProblem,
+  type XmlProblemCode,
+} from './xml-problem.js';

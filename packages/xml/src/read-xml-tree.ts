@@ -18,6 +18,10 @@ export interface XmlElement {
   /** Offset of the first non-whitespace character of `text`, or -1 when it is all whitespace. */
   textStart: number;
   parent: XmlElement | undefined;
+  /** 1-based position among the parent's children of the same name (the `[n]` of its path). */
+  nth: number;
+  /** Children seen so far per name, to number the next one without rescanning its siblings. */
+  childCounts: Map<string, number> | undefined;
 }
 
 /** A problem with its string offset; turned into line:column once, at the end. */
@@ -58,12 +62,7 @@ class StopReading {
 export function elementPath(element: XmlElement): string {
   const parent = element.parent;
   if (parent === undefined) return `/${element.name}`;
-  let nth = 0;
-  for (const sibling of parent.children) {
-    if (sibling.name === element.name) nth++;
-    if (sibling === element) break;
-  }
-  return `${elementPath(parent)}/${element.name}[${nth}]`;
+  return `${elementPath(parent)}/${element.name}[${element.nth}]`;
 }
 
 /** Offset of an attribute's name, found back from the end of its value. */
@@ -309,9 +308,16 @@ class TreeReader {
       text: '',
       textStart: -1,
       parent: this.current,
+      nth: 1,
+      childCounts: undefined,
     };
     if (this.current === undefined) this.root = element;
-    else this.current.children.push(element);
+    else {
+      const counts = (this.current.childCounts ??= new Map());
+      element.nth = (counts.get(name) ?? 0) + 1;
+      counts.set(name, element.nth);
+      this.current.children.push(element);
+    }
     this.current = element;
   }
 

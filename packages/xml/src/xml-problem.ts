@@ -30,7 +30,11 @@ export const XML_PROBLEM_CODES = {
   XML_UNEXPECTED_TEXT: 'text inside an element that holds only elements',
   XML_MISSING: 'a required attribute or element is missing',
   XML_VALUE_INVALID: 'an attribute value or element text outside what the response model allows',
+  XML_TOO_MANY_PROBLEMS: 'more than 100 problems: the first 100 are listed, then their count',
 } as const;
+
+/** Most problems listed for one document; a generated file can have thousands. */
+export const MAX_LISTED_PROBLEMS = 100;
 
 /** A problem code: a key of {@link XML_PROBLEM_CODES}. */
 export type XmlProblemCode = keyof typeof XML_PROBLEM_CODES;
