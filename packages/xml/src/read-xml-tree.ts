@@ -313,7 +313,8 @@ class TreeReader {
     };
     if (this.current === undefined) this.root = element;
     else {
-      const counts = (this.current.childCounts ??= new Map());
+      this.current.childCounts ??= new Map();
+      const counts = this.current.childCounts;
       element.nth = (counts.get(name) ?? 0) + 1;
       counts.set(name, element.nth);
       this.current.children.push(element);
