@@ -91,9 +91,40 @@ describe('siphook wav check', () => {
       path('prompt.wav'),
     ]);
     expect(result.code).toBe(2);
+    // Results on stdout, the read error on stderr.
     const lines = result.stdout.trim().split('\n');
-    expect(lines).toHaveLength(3);
-    expect(lines[1]).toMatch(/missing\.wav.*: cannot read .*ENOENT/);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^.*welcome\.wav: ok/);
+    expect(lines[1]).toMatch(/^.*prompt\.wav: channels 2, expected 1; sample rate 44100 Hz/);
+    expect(result.stderr).toMatch(/^siphook wav check: .*missing\.wav: cannot read .*ENOENT.*\n$/);
+  });
+
+  it('exits 2 for an argument that is not a usable URL, with the reason on stderr', async () => {
+    for (const input of ['http//x', 'ftp://x', 'http://', 'https://exa mple', 'http://[::1']) {
+      const result = await run(['wav', 'check', input]);
+      expect({ input, code: result.code, stdout: result.stdout }).toEqual({
+        input,
+        code: 2,
+        stdout: '',
+      });
+      expect(result.stderr).toContain(`received ${JSON.stringify(input)}`);
+    }
+    const json = await run(['wav', 'check', '--json', 'ftp://x']);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout)).toEqual([
+      {
+        input: 'ftp://x',
+        kind: 'url',
+        ok: false,
+        problems: [],
+        warnings: [],
+        error: {
+          code: 'URL_INVALID',
+          message: 'expected a file or an absolute http(s) URL; received "ftp://x"',
+        },
+      },
+    ]);
   });
 
   it('exits 2 without inputs or with a bad option', async () => {
@@ -117,14 +148,16 @@ describe('siphook wav check', () => {
     ]);
     const empty = await run(['wav', 'check', path('empty')]);
     expect(empty.code).toBe(2);
-    expect(empty.stdout).toBe(
-      `${path('empty')}: no .wav files in folder ${JSON.stringify(path('empty'))}\n`,
+    expect(empty.stdout).toBe('');
+    expect(empty.stderr).toBe(
+      `siphook wav check: ${path('empty')}: no .wav files in folder ${JSON.stringify(path('empty'))}\n`,
     );
   });
 
   it('prints JSON with --json', async () => {
     const result = await run(['wav', 'check', '--json', path('prompt.wav'), path('missing.wav')]);
     expect(result.code).toBe(2);
+    expect(result.stderr).toBe('');
     const outcomes = JSON.parse(result.stdout) as {
       input: string;
       ok: boolean;
@@ -211,7 +244,15 @@ describe('siphook wav info', () => {
   it('exits 2 for a missing file', async () => {
     const result = await run(['wav', 'info', path('missing.wav')]);
     expect(result.code).toBe(2);
-    expect(result.stdout).toContain('ENOENT');
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^siphook wav info: .*missing\.wav: cannot read .*ENOENT.*\n$/);
+    const json = await run(['wav', 'info', '--json', path('missing.wav')]);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'WAV_READ_FAILED' },
+    });
   });
 });
 

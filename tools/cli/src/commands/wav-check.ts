@@ -12,6 +12,7 @@ import {
   type WavProblem,
 } from '@siphook/wav';
 import { type Command, InvalidArgumentError } from 'commander';
+import { clipMessage, clipValue } from '../clip.js';
 import { type CommandContext, ExitCode } from '../context.js';
 
 /** The verdict for one input of `siphook wav check`, as printed with --json. */
@@ -31,6 +32,8 @@ export interface WavCheckOutcome {
 }
 
 const URL_INPUT = /^https?:\/\//i;
+/** Looks meant as a URL (`ftp://x`, `http//x`, `https:/x`) when no such file exists. */
+const URL_LIKE = /^[a-z][a-z0-9+.-]+:\/\/|^https?:|^https?\/\//i;
 const WAV_NAME = /\.wave?$/i;
 /** How many inputs are checked at once; URLs spend their time waiting on the network. */
 const CONCURRENCY = 8;
@@ -75,7 +78,11 @@ export function registerWavCheck(wav: Command, context: CommandContext): void {
         context.stdout.write(`${JSON.stringify(outcomes, null, 2)}\n`);
         return;
       }
-      for (const outcome of outcomes) context.stdout.write(`${formatOutcome(outcome)}\n`);
+      // Results on stdout; inputs that could not be read at all on stderr.
+      for (const outcome of outcomes) {
+        if (outcome.error === undefined) context.stdout.write(`${formatOutcome(outcome)}\n`);
+        else context.stderr.write(`siphook wav check: ${formatError(outcome)}\n`);
+      }
     });
 }
 
@@ -105,7 +112,7 @@ export function registerWavInfo(wav: Command, context: CommandContext): void {
         return;
       }
       if (outcome.error !== undefined) {
-        context.stdout.write(`${input}: ${outcome.error.message}\n`);
+        context.stderr.write(`siphook wav info: ${formatError(outcome)}\n`);
         return;
       }
       context.stdout.write(formatInfo(outcome));
@@ -120,7 +127,7 @@ async function expandFolder(input: string): Promise<(string | WavCheckOutcome)[]
   const names = await readdir(input, { recursive: true });
   const files = names.filter((name) => WAV_NAME.test(name)).sort();
   if (files.length === 0) {
-    const message = `no .wav files in folder ${JSON.stringify(input)}`;
+    const message = `no .wav files in folder ${JSON.stringify(clipValue(input))}`;
     return [
       {
         input,
@@ -135,7 +142,48 @@ async function expandFolder(input: string): Promise<(string | WavCheckOutcome)[]
   return files.map((name) => join(input, name));
 }
 
+/** An input that could not be checked at all (exit status 2). */
+function unreadable(
+  input: string,
+  kind: 'file' | 'url',
+  code: string,
+  message: string,
+): WavCheckOutcome {
+  const outcome: WavCheckOutcome = { input, kind, ok: false, problems: [], warnings: [] };
+  outcome.error = { code, message: clipMessage(message, [input]) };
+  return outcome;
+}
+
+/** True for an absolute http(s) URL with a host, as checkUrl needs it. */
+function isHttpUrl(input: string): boolean {
+  try {
+    const url = new URL(input);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 async function checkInput(input: string, timeoutMs: number): Promise<WavCheckOutcome> {
+  // A malformed URL argument is a usage error (exit 2), not a verdict on a prompt.
+  if (URL_INPUT.test(input) && !isHttpUrl(input))
+    return unreadable(
+      input,
+      'url',
+      'URL_INVALID',
+      `expected an absolute http(s) URL; received ${JSON.stringify(input)}`,
+    );
+  if (
+    !URL_INPUT.test(input) &&
+    URL_LIKE.test(input) &&
+    (await stat(input).catch(() => null)) === null
+  )
+    return unreadable(
+      input,
+      'url',
+      'URL_INVALID',
+      `expected a file or an absolute http(s) URL; received ${JSON.stringify(input)}`,
+    );
   if (URL_INPUT.test(input)) {
     const result: CheckUrlResult = await checkUrl(input, { timeoutMs });
     const outcome: WavCheckOutcome = {
@@ -157,14 +205,7 @@ async function checkInput(input: string, timeoutMs: number): Promise<WavCheckOut
     return { input, kind: 'file', ok, problems, warnings: [], info };
   } catch (error) {
     if (!isSiphookError(error)) throw error;
-    return {
-      input,
-      kind: 'file',
-      ok: false,
-      problems: [],
-      warnings: [],
-      error: { code: error.code, message: error.message },
-    };
+    return unreadable(input, 'file', error.code, error.message);
   }
 }
 
@@ -190,8 +231,14 @@ function summary(info: WavInfo | undefined): string {
   return ` (${describeFormat(info.format)}${duration})`;
 }
 
+/** The error line of an input that could not be read, its values clipped. */
+function formatError(outcome: WavCheckOutcome): string {
+  return clipMessage(`${outcome.input}: ${outcome.error?.message ?? 'unknown error'}`, [
+    outcome.input,
+  ]);
+}
+
 function formatOutcome(outcome: WavCheckOutcome): string {
-  if (outcome.error !== undefined) return `${outcome.input}: ${outcome.error.message}`;
   const warnings = outcome.warnings
     .map((warning) => `; warning: ${shortProblem(warning)}`)
     .join('');

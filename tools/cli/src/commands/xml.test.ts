@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../test/cli-harness.js';
 
@@ -20,6 +21,8 @@ const BAD = `<?xml version="1.0" encoding="UTF-8"?>
   <Gather onData="/dtmf" maxDigits="0"/>
 </Response>
 `;
+
+const execFileAsync = promisify(execFile);
 
 let dir: string;
 const path = (name: string) => join(dir, name);
@@ -109,6 +112,37 @@ describe('siphook xml check', () => {
     const larger = await run(['xml', 'check', '--max-bytes', '100000', path('big.xml')]);
     expect(larger.code).toBe(0);
   });
+
+  it('reads a FIFO whose writer never stops only up to the limit, and /dev/zero too', async () => {
+    const fifo = path('endless.fifo');
+    await execFileAsync('mkfifo', [fifo]);
+    // `yes` keeps writing until the reader closes the pipe; it then dies of SIGPIPE.
+    const writer = spawn('sh', ['-c', 'exec yes "<Response>" > "$0"', fifo], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => writer.once('exit', resolve));
+    try {
+      const { code, stdout } = await run(['xml', 'check', '--max-bytes', '1000', fifo]);
+      expect(code).toBe(1);
+      expect(stdout).toBe(
+        `${fifo}:1:1 document is more than 1000 bytes; the limit is 1000 bytes (option --max-bytes) [XML_TOO_LARGE]\n`,
+      );
+      await exited;
+    } finally {
+      writer.kill();
+    }
+    const zero = await run(['xml', 'check', '--json', '--max-bytes', '4096', '/dev/zero']);
+    expect(zero.code).toBe(1);
+    expect(JSON.parse(zero.stdout)[0].problems[0].code).toBe('XML_TOO_LARGE');
+  }, 20000);
+
+  it('reads a short FIFO to its end and checks it', async () => {
+    const fifo = path('short.fifo');
+    await execFileAsync('mkfifo', [fifo]);
+    const writer = execFileAsync('sh', ['-c', 'cat "$1" > "$0"', fifo, path('good.xml')]);
+    const { code, stdout } = await run(['xml', 'check', fifo]);
+    await writer;
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${fifo}: OK (Gather, Hangup)\n`);
+  }, 20000);
 
   it('exits 2 for a missing file, still checking the others', async () => {
     const { code, stdout, stderr } = await run([

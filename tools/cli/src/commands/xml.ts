@@ -1,7 +1,11 @@
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { checkResponse, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, type XmlProblem } from '@siphook/xml';
 import { type Command, InvalidArgumentError } from 'commander';
+import { clipMessage } from '../clip.js';
 import { type CommandContext, ExitCode } from '../context.js';
+
+/** Bytes read from a file per call; documents are small (the default limit is 64 KiB). */
+const READ_CHUNK = 64 * 1024;
 
 /** The verdict for one document of `siphook xml check`, as printed with --json. */
 export interface XmlCheckOutcome {
@@ -59,15 +63,36 @@ async function readStdin(maxBytes: number): Promise<Uint8Array | undefined> {
   return Buffer.concat(chunks, size);
 }
 
+/** Reads at most `maxBytes + 1` bytes from an open file, in chunks, and stops there. */
+async function readBounded(handle: FileHandle, maxBytes: number): Promise<Uint8Array | undefined> {
+  // One byte past the limit tells "exactly at the limit" from "too large" without reading on:
+  // FIFOs, character devices (/dev/zero) and growing files have no trustworthy size to check.
+  const buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, READ_CHUNK));
+  const chunks: Buffer[] = [];
+  let size = 0;
+  while (size <= maxBytes) {
+    const want = Math.min(buffer.length, maxBytes + 1 - size);
+    const { bytesRead } = await handle.read(buffer, 0, want, null);
+    if (bytesRead === 0) return Buffer.concat(chunks, size);
+    chunks.push(Buffer.from(buffer.subarray(0, bytesRead)));
+    size += bytesRead;
+  }
+  return undefined;
+}
+
 async function readDocument(file: string, maxBytes: number): Promise<Uint8Array | XmlCheckOutcome> {
   if (file === '-')
     return (await readStdin(maxBytes)) ?? tooLarge(file, `more than ${maxBytes}`, maxBytes);
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(file, 'r');
-    const { size } = await handle.stat();
-    if (size > maxBytes) return tooLarge(file, String(size), maxBytes);
-    return await handle.readFile();
+    const stats = await handle.stat();
+    // A regular file's size is known up front; anything else is read up to the limit.
+    if (stats.isFile() && stats.size > maxBytes)
+      return tooLarge(file, String(stats.size), maxBytes);
+    return (
+      (await readBounded(handle, maxBytes)) ?? tooLarge(file, `more than ${maxBytes}`, maxBytes)
+    );
   } catch (error) {
     const { code = 'IO_ERROR', message } = error as NodeJS.ErrnoException;
     const reason =
@@ -76,7 +101,7 @@ async function readDocument(file: string, maxBytes: number): Promise<Uint8Array 
       file,
       valid: false,
       problems: [],
-      error: { code, message: `cannot read ${file}: ${reason}` },
+      error: { code, message: clipMessage(`cannot read ${file}: ${reason}`, [file]) },
     };
   } finally {
     await handle?.close();
