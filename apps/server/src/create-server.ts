@@ -12,6 +12,7 @@ import {
 import { type Logger, pino } from 'pino';
 import { createFlowRunner, type FlowRunner, type FlowState } from './flow-runner.js';
 import { type LoadedFlow, loadFlow } from './load-flow.js';
+import { createLogDestination, type LogDestination } from './log-destination.js';
 import {
   type ResolvedServerConfig,
   resolveServerConfig,
@@ -59,7 +60,8 @@ const HEALTH_PATH = '/healthz';
  */
 export async function createServer(config: ServerConfig = {}): Promise<SiphookServer> {
   const resolved = await resolveServerConfig(config);
-  const logger = config.logger ?? createLogger(resolved.logLevel);
+  const own = config.logger === undefined ? createLogger(resolved.logLevel) : undefined;
+  const logger: Logger = own?.logger ?? (config.logger as Logger);
   const flow = await loadFlow(config.flow, { cwd: resolved.cwd });
 
   // The listener is attached before listening, but the parts it dispatches to need the public
@@ -179,6 +181,7 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
       clearInterval(sweep);
       await audioHost?.close();
       logger.flush?.();
+      own?.destination.end();
     })();
     return closed;
   };
@@ -205,10 +208,10 @@ function noPrompt(name: string): never {
   throw new SiphookError('FLOW_INVALID', `prompt ${name}: the flow has no prompts folder`);
 }
 
-function createLogger(level: string): Logger {
-  // Synchronous writes (pino's default): a crash never loses the lines before it, and measured
-  // per request they cost no more here than the asynchronous destination.
-  return pino({ level, base: undefined }, pino.destination({ dest: 2, sync: true }));
+function createLogger(level: string): { logger: Logger; destination: LogDestination } {
+  // One write per event-loop turn instead of one per line; flushed on exit, uncaught errors too.
+  const destination = createLogDestination(2);
+  return { logger: pino({ level, base: undefined }, destination), destination };
 }
 
 /** Prompt URLs are fixed for the server's life, so they are looked up once here. */

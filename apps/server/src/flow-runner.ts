@@ -46,7 +46,10 @@ export interface FlowResponse {
   actions: FlowAction[];
 }
 
-/** Answers the pushes of a call by walking a flow. */
+/**
+ * Answers the pushes of a call by walking a flow. The responses are shared between calls and
+ * deeply frozen: copy one before changing it.
+ */
 export interface FlowRunner {
   /** The response to a newCall: the first matching route's actions, up to its first gather. */
   newCall(event: NewCallEvent, state: FlowState): FlowResponse;
@@ -60,6 +63,16 @@ interface Sequence {
   steps: Node[];
   /** The gather whose branch this is, so that the flow continues after it when the branch ends. */
   owner?: GatherNode;
+  /** Walks made from this sequence, by start index. */
+  walks?: Map<number, Walk>;
+}
+
+/** Where a walk through the flow ends: its response, and the gather it waits at (if any). */
+interface Walk {
+  response: FlowResponse;
+  stop: GatherNode | undefined;
+  /** The walk ended at a `retry`: the gather is asked again and keeps its no-input count. */
+  retry: boolean;
 }
 
 type Node = { kind: 'action'; action: FlowAction; ends: boolean } | { kind: 'retry' } | GatherNode;
@@ -75,6 +88,8 @@ interface GatherNode {
   /** The sequence holding this gather and its index there. */
   parent: Sequence;
   index: number;
+  /** The response that asks this gather again (made on first use). */
+  again?: FlowResponse;
 }
 
 interface CompiledRoute {
@@ -150,13 +165,30 @@ export function createFlowRunner(flow: Flow, options: FlowRunnerOptions): FlowRu
     body: compileSequence(route.actions, `routes[${r}].actions`),
   }));
 
-  /** Runs a sequence from `start`, appending actions until something waits or ends the call. */
-  const run = (sequence: Sequence, start: number, state: FlowState): FlowResponse => {
+  const { onAnswer, onHangup } = options;
+  const withCallbacks = (actions: readonly FlowAction[]): FlowResponse => {
+    const response: FlowResponse = { actions: actions as FlowAction[] };
+    if (onAnswer !== undefined) response.onAnswer = onAnswer;
+    if (onHangup !== undefined) response.onHangup = onHangup;
+    return deepFreeze(response);
+  };
+
+  /**
+   * Walks a sequence from `start`, collecting actions until something waits or ends the call. The
+   * actions depend only on where the walk starts, never on the call, so each walk is done once and
+   * its frozen response shared (the webhook then encodes a frozen response only once, too).
+   */
+  const walk = (sequence: Sequence, start: number): Walk => {
+    sequence.walks ??= new Map();
+    let known = sequence.walks.get(start);
+    if (known !== undefined) return known;
     const actions: FlowAction[] = [];
     let current: Sequence | undefined = sequence;
     let index = start;
+    let stop: GatherNode | undefined;
+    let retry = false;
     while (current !== undefined) {
-      const node = current.steps[index];
+      const node: Node | undefined = current.steps[index];
       if (node === undefined) {
         // The branch is done: carry on after the gather that owns it.
         const owner: GatherNode | undefined = current.owner;
@@ -170,53 +202,78 @@ export function createFlowRunner(flow: Flow, options: FlowRunnerOptions): FlowRu
         index++;
         continue;
       }
-      const gather = node.kind === 'gather' ? node : current.owner!;
-      actions.push(gather.action);
-      const noInput = node.kind === 'retry' ? (state.flow?.noInput ?? 0) : 0;
-      state.flow = { at: gather.id, noInput };
-      return { actions };
+      stop = node.kind === 'gather' ? node : current.owner!;
+      retry = node.kind === 'retry';
+      actions.push(stop.action);
+      break;
     }
-    state.flow = undefined;
-    return { actions };
+    known = { response: deepFreeze({ actions }), stop, retry };
+    sequence.walks.set(start, known);
+    return known;
   };
 
-  const { onAnswer, onHangup } = options;
-  const withCallbacks = (response: FlowResponse): FlowResponse => {
-    if (onAnswer !== undefined) response.onAnswer = onAnswer;
-    if (onHangup !== undefined) response.onHangup = onHangup;
-    return response;
+  /** Runs a walk for a call: the call now waits at the walk's gather, or nowhere. */
+  const run = (sequence: Sequence, start: number, state: FlowState): Walk => {
+    const done = walk(sequence, start);
+    if (done.stop === undefined) state.flow = undefined;
+    else {
+      const noInput = done.retry ? (state.flow?.noInput ?? 0) : 0;
+      state.flow = { at: done.stop.id, noInput };
+    }
+    return done;
   };
+
+  const noRoute = withCallbacks([]);
+  const nothing: FlowResponse = deepFreeze({ actions: [] });
+  const newCallResponses = new Map<Walk, FlowResponse>();
 
   return {
     newCall(event, state) {
       for (const route of routes) {
-        if (route.matches(event)) return withCallbacks(run(route.body, 0, state));
+        if (!route.matches(event)) continue;
+        const done = run(route.body, 0, state);
+        let response = newCallResponses.get(done);
+        if (response === undefined) {
+          response = withCallbacks(done.response.actions);
+          newCallResponses.set(done, response);
+        }
+        return response;
       }
       state.flow = undefined;
-      return withCallbacks({ actions: [] });
+      return noRoute;
     },
     dtmf(event, state) {
       const position = state.flow;
       const gather = position === undefined ? undefined : gathers.get(position.at);
-      if (position === undefined || gather === undefined) return { actions: [] };
+      if (position === undefined || gather === undefined) return nothing;
       const digits = event.dtmf;
       let branch: Sequence | undefined;
       if (digits === '') {
         if (position.noInput < gather.retries) {
           state.flow = { at: gather.id, noInput: position.noInput + 1 };
-          return { actions: [gather.action] };
+          gather.again ??= deepFreeze({ actions: [gather.action] });
+          return gather.again;
         }
         branch = gather.noDigits ?? gather.otherDigits;
       } else {
         branch = gather.branches.get(digits) ?? gather.otherDigits;
       }
-      if (branch === undefined) return run(gather.parent, gather.index + 1, state);
-      return run(branch, 0, state);
+      if (branch === undefined) return run(gather.parent, gather.index + 1, state).response;
+      return run(branch, 0, state).response;
     },
     routeFor(event) {
       return routes.find((route) => route.matches(event))?.name;
     },
   };
+}
+
+/** Freezes a response and everything in it (plain objects and arrays only). */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function dialOf(dial: DialInput): FlowAction {

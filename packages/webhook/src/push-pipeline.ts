@@ -105,6 +105,20 @@ class HandlerCall {
   }
 }
 
+/** The XML of one frozen model, for a newCall push and for the others. */
+interface EncodedPair {
+  newCall?: string;
+  other?: string;
+}
+
+/** What is known of one frozen handler result. */
+interface FrozenModel {
+  /** Deeply frozen plain data: its XML can be kept. */
+  cacheable: boolean;
+  withoutUrls: EncodedPair;
+  byUrls: WeakMap<CallbackUrls, EncodedPair>;
+}
+
 /** Pre-encoded answers for one set of callback URLs (or none): empty and fallback, per event kind. */
 interface CannedXml {
   empty: string;
@@ -248,6 +262,14 @@ export function createPushPipeline(options: WebhookOptions): PushPipeline {
     }
   };
 
+  // The last 200 answer, kept: a cached XML string comes back as the same string, so its reply
+  // (headers, Content-Length) is not made again. Replies are immutable.
+  let lastReply: PushReply = xmlReply(cannedWithoutUrls.empty);
+  const replyOf = (xml: string): PushReply => {
+    if (xml !== lastReply.body) lastReply = xmlReply(xml);
+    return lastReply;
+  };
+
   /** Step 4: allow-list (403), Basic auth (401), signature (401). Cheapest first. */
   const authenticate = (request: PushRequest): PushReply | undefined => {
     if (checkAddress !== undefined && !checkAddress(request.remoteAddress, request.forwardedFor)) {
@@ -293,20 +315,52 @@ export function createPushPipeline(options: WebhookOptions): PushPipeline {
     return encodeAndSave(result, event, urls, call);
   };
 
+  /**
+   * XML of deeply frozen handler results (a flow's shared responses, a constant), per model and
+   * callback URLs. Such a model cannot change, so its wired, validated XML is the same every time
+   * and is encoded once. Anything else is wired and validated on every push.
+   */
+  const frozenModels = new WeakMap<object, FrozenModel>();
+  const encodeWired = (
+    model: unknown,
+    isNewCall: boolean,
+    urls: CallbackUrls | undefined,
+  ): string => {
+    let encoded: EncodedPair | undefined;
+    if (typeof model === 'object' && model !== null && Object.isFrozen(model)) {
+      let known = frozenModels.get(model);
+      if (known === undefined) {
+        known = { cacheable: isDeepFrozen(model, 0), withoutUrls: {}, byUrls: new WeakMap() };
+        frozenModels.set(model, known);
+      }
+      if (known.cacheable) {
+        if (urls === undefined) encoded = known.withoutUrls;
+        else {
+          encoded = known.byUrls.get(urls);
+          if (encoded === undefined) {
+            encoded = {};
+            known.byUrls.set(urls, encoded);
+          }
+        }
+        const hit = isNewCall ? encoded.newCall : encoded.other;
+        if (hit !== undefined) return hit;
+      }
+    }
+    const xml = encodeResponse(wireCallbacks(model, isNewCall, wiring, urls) as ResponseInput);
+    if (encoded !== undefined) {
+      if (isNewCall) encoded.newCall = xml;
+      else encoded.other = xml;
+    }
+    return xml;
+  };
+
   const encodeAndSave = (
     result: unknown,
     event: WebhookEvent,
     urls: CallbackUrls | undefined,
     call: HandlerCall,
   ): string | Promise<string> => {
-    const xml = encodeResponse(
-      wireCallbacks(
-        result ?? EMPTY_MODEL,
-        event.event === 'newCall',
-        wiring,
-        urls,
-      ) as ResponseInput,
-    );
+    const xml = encodeWired(result ?? EMPTY_MODEL, event.event === 'newCall', urls);
     if (event.event === 'hangup') return xml;
     const saved = store.set(event.callId, call.state);
     return isThenable(saved) ? Promise.resolve(saved).then(() => xml) : xml;
@@ -432,8 +486,8 @@ export function createPushPipeline(options: WebhookOptions): PushPipeline {
           return finish(decodeErrorReply(error));
         }
         const xml = respond(event, urlsFor(request));
-        if (typeof xml === 'string') return finish(xmlReply(xml));
-        return xml.then((text) => finish(xmlReply(text)), failed);
+        if (typeof xml === 'string') return finish(replyOf(xml));
+        return xml.then((text) => finish(replyOf(text)), failed);
       } catch (error) {
         return failed(error);
       }
@@ -442,6 +496,28 @@ export function createPushPipeline(options: WebhookOptions): PushPipeline {
       log(reply, startedAt, undefined, remoteAddress);
     },
   };
+}
+
+/**
+ * True for plain data that can never change: frozen objects and arrays (plain prototypes, no
+ * getters or setters) all the way down, holding only primitives. Deeper than 16 levels counts as
+ * changeable (a response is a few levels deep).
+ */
+function isDeepFrozen(value: unknown, depth: number): boolean {
+  if (typeof value === 'function') return false;
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth > 16 || !Object.isFrozen(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== Array.prototype && prototype !== null) {
+    return false;
+  }
+  const descriptors = Object.getOwnPropertyDescriptors(value);
+  for (const key of Reflect.ownKeys(descriptors)) {
+    const descriptor = descriptors[key as string]!;
+    if (descriptor.get !== undefined || descriptor.set !== undefined) return false;
+    if (!isDeepFrozen(descriptor.value, depth + 1)) return false;
+  }
+  return true;
 }
 
 /** Resolves with the promise's value, or with TIMED_OUT after `ms`; the timer never outlives it. */

@@ -134,11 +134,10 @@ function readNodeBody(
   let size = 0;
   let finished = false;
   const finish = (result: Buffer | typeof TOO_LARGE | typeof INCOMPLETE): void => {
+    // The listeners stay attached (removing them costs more than this check): once finished,
+    // late events do nothing, and data past the limit is never kept (`size` stays over it).
     if (finished) return;
     finished = true;
-    request.off('data', onData);
-    request.off('end', onEnd);
-    request.off('close', onClose);
     done(result);
   };
   const onData = (chunk: Buffer): void => {

@@ -181,6 +181,61 @@ describe('callback wiring from publicUrl', () => {
   });
 });
 
+describe('frozen handler results (encoded once, per callback URLs)', () => {
+  const DTMF = 'event=dtmf&dtmf=1&callId=c1';
+
+  it('answers a deeply frozen constant the same each time, wired per event and per host', async () => {
+    const answer = Object.freeze({
+      actions: Object.freeze([Object.freeze({ action: 'Gather' as const, maxDigits: 1 })]),
+    });
+    const { push, url } = await serve({
+      trustHostHeader: true,
+      onNewCall: () => answer,
+      onDtmf: () => answer,
+      onHangup: () => {},
+    });
+    const port = new URL(url).port;
+    const newCallXml = `${XML_HEAD}<Response onHangup="http://127.0.0.1:${port}/a/hangup"><Gather onData="http://127.0.0.1:${port}/a/dtmf" maxDigits="1" timeout="2000"/></Response>`;
+    for (let i = 0; i < 3; i++) expect((await push(NEW_CALL, '/a')).xml).toBe(newCallXml);
+    // Not a newCall: no onHangup.
+    expect((await push(DTMF, '/a')).xml).toBe(
+      `${XML_HEAD}<Response><Gather onData="http://127.0.0.1:${port}/a/dtmf" maxDigits="1" timeout="2000"/></Response>`,
+    );
+    // Another base, another answer, then the first again.
+    expect((await push(NEW_CALL, '/b')).xml).toContain(`onData="http://127.0.0.1:${port}/b/dtmf"`);
+    expect((await push(NEW_CALL, '/a')).xml).toBe(newCallXml);
+  });
+
+  it('encodes again every time when anything inside can change', async () => {
+    const play = { action: 'Play' as const, url: 'https://example.com/1.wav' };
+    const shallow = Object.freeze({ actions: Object.freeze([play]) });
+    let n = 1;
+    const withGetter = Object.freeze({
+      get actions() {
+        return [{ action: 'Play' as const, url: `https://example.com/${n}.wav` }];
+      },
+    });
+    let model: object = shallow;
+    const { push } = await serve({ onNewCall: () => model as never });
+    expect((await push(NEW_CALL)).xml).toContain('https://example.com/1.wav');
+    play.url = 'https://example.com/2.wav';
+    expect((await push(NEW_CALL)).xml).toContain('https://example.com/2.wav');
+    model = withGetter;
+    expect((await push(NEW_CALL)).xml).toContain('https://example.com/1.wav');
+    n = 3;
+    expect((await push(NEW_CALL)).xml).toContain('https://example.com/3.wav');
+  });
+
+  it('keeps answering the fallback for an invalid frozen result, with an error each time', async () => {
+    const invalid = Object.freeze({
+      actions: Object.freeze([Object.freeze({ action: 'Play', url: 'not a url' })]),
+    });
+    const { push, lines } = await serve({ onNewCall: () => invalid as never });
+    for (let i = 0; i < 2; i++) expect((await push(NEW_CALL)).xml).toBe(EMPTY_XML);
+    expect(lines.filter((line) => line.level === 50)).toHaveLength(2);
+  });
+});
+
 describe('deadline and fallback', () => {
   const FALLBACK = { actions: [{ action: 'Play' as const, url: 'https://example.com/sorry.wav' }] };
   const FALLBACK_XML = `${XML_HEAD}<Response><Play><Url>https://example.com/sorry.wav</Url></Play></Response>`;

@@ -1,7 +1,13 @@
+import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebhookHandler, toNodeListener } from '../src/index.js';
-import { captureLogger, listen, readCapture } from './helpers.js';
+import {
+  createSignatureVerifier,
+  createWebhookHandler,
+  sipgatePublicKey,
+  toNodeListener,
+} from '../src/index.js';
+import { captureLogger, createTestKeys, listen, readCapture, signBody } from './helpers.js';
 
 const capture = readCapture('signed-newcall-request.http');
 const { logger } = captureLogger('silent');
@@ -75,5 +81,44 @@ describe('X-Sipgate-Signature with the bundled sipgate key (default)', () => {
     const next = await send(server.url, capture.body, capture.headers['x-sipgate-signature']);
     expect(next.status).toBe(200);
     await next.arrayBuffer();
+  });
+});
+
+describe('createSignatureVerifier with keys of several sizes', () => {
+  const small = createTestKeys(); // 2048 bits
+  const large = generateKeyPairSync('rsa', {
+    modulusLength: 3072,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  const body = Buffer.from('event=dtmf&dtmf=1&callId=123456');
+  const orders = [
+    ['sipgate, 2048, 3072', [sipgatePublicKey(), small.publicKey, large.publicKey]],
+    ['3072, 2048, sipgate', [large.publicKey, small.publicKey, sipgatePublicKey()]],
+  ] as const;
+
+  it.each(orders)('accepts a signature by any listed key (%s)', (_order, keys) => {
+    const verify = createSignatureVerifier(keys);
+    expect(verify(body, signBody(body, small.privateKey))).toBe(true);
+    expect(verify(body, signBody(body, large.privateKey))).toBe(true);
+    expect(verify(capture.body, capture.headers['x-sipgate-signature']!)).toBe(true);
+  });
+
+  it.each(orders)('refuses signatures of the wrong length or content (%s)', (_order, keys) => {
+    const verify = createSignatureVerifier(keys);
+    const signature = Buffer.from(signBody(body, small.privateKey), 'base64');
+    const padded = Buffer.concat([Buffer.alloc(1), signature]).toString('base64');
+    const cut = signature.subarray(1).toString('base64');
+    const flipped = Buffer.from(signature);
+    flipped[10] = flipped[10]! ^ 0x01;
+    expect(verify(body, padded)).toBe(false);
+    expect(verify(body, cut)).toBe(false);
+    expect(verify(body, flipped.toString('base64'))).toBe(false);
+    expect(
+      verify(Buffer.from('event=dtmf&dtmf=2&callId=123456'), signature.toString('base64')),
+    ).toBe(false);
+    // A 2048-bit signature is never checked against the 3072-bit key, and the reverse.
+    const largeSignature = Buffer.from(signBody(body, large.privateKey), 'base64');
+    expect(verify(body, largeSignature.subarray(0, 256).toString('base64'))).toBe(false);
   });
 });
