@@ -3,11 +3,14 @@ import { goertzelAmplitude, tone } from '../test/convert-signals.js';
 import {
   createPlayResampler,
   createResampler,
+  designBank,
   designPolyphaseFilter,
+  firModuleBytes,
   planPlayResampling,
   type Resampler,
   simdAvailable,
   streamingResampler,
+  WASM_MODULE_BASE64,
 } from './resample.js';
 
 /** Runs `input` through a fresh Play resampler for `rate` in blocks of `block` samples. */
@@ -155,5 +158,36 @@ describe('createResampler', () => {
     const whole = resample(44100, input, input.length);
     expect(whole.length).toBe(Math.ceil((input.length * 80) / 441));
     expect(resample(44100, input, 777)).toEqual(whole);
+  });
+
+  it('loads exactly the WebAssembly module that the assembler in resample.ts produces', () => {
+    const assembled = Buffer.from(firModuleBytes()).toString('base64');
+    expect(WASM_MODULE_BASE64, 'regenerate WASM_MODULE_BASE64 from firModuleBytes()').toBe(
+      assembled,
+    );
+  });
+
+  it('designs the same banks in WebAssembly and in TypeScript (to float32 rounding)', () => {
+    for (const [phases, halfWidth, taps, cutoff, beta] of [
+      [80, 68, 136, 3700 / 14700, 8.52],
+      [320, 50, 100, 3700 / 11025, 8.52],
+      [512, 200, 400, 3700 / 44099, 8.52],
+      [1, 18, 36, 7050 / 44100, 8.52],
+      [4, 20, 40, 0.3, 3],
+    ] as const) {
+      const fast = designBank(phases, halfWidth, taps, cutoff, beta, true);
+      const plain = designBank(phases, halfWidth, taps, cutoff, beta, false);
+      expect(fast.length).toBe((phases + 1) * taps);
+      let worst = 0;
+      for (let i = 0; i < fast.length; i++) worst = Math.max(worst, Math.abs(fast[i]! - plain[i]!));
+      expect(worst, `${phases} phases × ${taps} taps`).toBeLessThan(1e-7);
+      // Unity DC gain per row, zero padding past 2K.
+      for (let phase = 0; phase <= phases; phase++) {
+        let sum = 0;
+        for (let m = 0; m < taps; m++) sum += fast[phase * taps + m]!;
+        expect(Math.abs(sum - 1)).toBeLessThan(1e-5);
+        for (let m = 2 * halfWidth; m < taps; m++) expect(fast[phase * taps + m]).toBe(0);
+      }
+    }
   });
 });

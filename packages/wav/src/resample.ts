@@ -115,6 +115,133 @@ function kernelSize(inputRate: number, spec: LowPassSpec): { halfWidth: number; 
 }
 
 /**
+ * The coefficient bank: `(phases + 1)` rows of `taps`, row p holding tap m at distance
+ * t = p/phases + K − 1 − m from the output instant, normalised to unity gain at DC (so a constant
+ * stays exactly constant), zeros past 2K. Every tap samples one even kernel h (the Kaiser-windowed
+ * sinc) at a multiple of 1/phases, so h is evaluated once per |j| ≤ phases·K.
+ * In WebAssembly when `fast` and available, since this runs once per process before the JIT has
+ * warmed up (tens of ms as plain JS on a slow host); otherwise in TypeScript with the Abramowitz
+ * & Stegun I0. The two agree to about 1e-9. Not part of the package's exports.
+ */
+export function designBank(
+  phases: number,
+  halfWidth: number,
+  taps: number,
+  cutoff: number,
+  beta: number,
+  fast: boolean,
+): Float32Array {
+  const last = phases * halfWidth;
+  const module = fast ? simdModule() : null;
+  if (wasm !== undefined && module !== null) {
+    const bankAt = (last + 1) * 8;
+    const bankLength = (phases + 1) * taps;
+    const memory = new wasm.Memory({ initial: Math.ceil((bankAt + bankLength * 4) / 65536) });
+    const exports = new wasm.Instance(module, { e: { m: memory } }).exports as Record<
+      string,
+      (...args: number[]) => void
+    >;
+    const step = (2 * Math.PI * cutoff) / phases; // angle π·x advanced per j
+    const norm = besselI0Series(beta);
+    exports.kaiser!(
+      0,
+      last,
+      Math.cos(step),
+      Math.sin(step),
+      step,
+      (beta * beta) / 4,
+      (2 * cutoff) / norm,
+    );
+    const table = new Float64Array(memory.buffer, 0, last + 1);
+    table[0] = 2 * cutoff;
+    table[last] = 0; // the window's end
+    exports.bank!(bankAt, 0, phases, halfWidth, taps);
+    return new Float32Array(memory.buffer, bankAt, bankLength).slice();
+  }
+  const windowNorm = besselI0(beta);
+  const kernel = new Float64Array(last + 1);
+  for (let j = 0; j < last; j++) {
+    const ratio = j / last;
+    const window = besselI0(beta * Math.sqrt(1 - ratio * ratio)) / windowNorm;
+    const x = 2 * cutoff * (j / phases);
+    const sinc = j === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
+    kernel[j] = 2 * cutoff * sinc * window;
+  }
+  const coefficients = new Float32Array((phases + 1) * taps);
+  for (let phase = 0; phase <= phases; phase++) {
+    let sum = 0;
+    for (let m = 0; m < 2 * halfWidth; m++)
+      sum += kernel[Math.abs(phase + phases * (halfWidth - 1 - m))]!;
+    for (let m = 0; m < 2 * halfWidth; m++)
+      coefficients[phase * taps + m] =
+        kernel[Math.abs(phase + phases * (halfWidth - 1 - m))]! / sum;
+  }
+  return coefficients;
+}
+
+/**
+ * `bank(out, table, phases, K, stride)` writes rows p = 0 … phases of f32 taps at `out` (row
+ * stride `stride` floats): tap m is table[|p + phases·(K − 1 − m)|] / (the sum of the row's 2K
+ * values, in order), the f64 table's values divided in f64 and rounded to f32, as the TypeScript does.
+ */
+function bankCode(): number[] {
+  const get = (i: number) => [0x20, i];
+  const set = (i: number) => [0x21, i];
+  const tee = (i: number) => [0x22, i];
+  const i32 = (value: number) => [0x41, value]; // small non-negative constants only
+  const [add, sub, mul, shl, ne, ltS] = [0x6a, 0x6b, 0x6c, 0x74, 0x47, 0x48];
+  const loop = (body: number[]) => [0x03, 0x40, ...body, 0x0b];
+  // Params: 0 out, 1 table, 2 phases, 3 K, 4 stride. Locals: 5 p, 6 m, 7 j, 8 row (i32) | 9 sum (f64).
+  /** Pushes the f64 table value for (p, m): j = p + phases·(K − 1 − m), read at |j|. */
+  const value = [
+    ...[...get(5), ...get(2), ...get(3), ...i32(1), sub, ...get(6), sub, mul, add, ...set(7)],
+    ...[...get(1), ...i32(0), ...get(7), sub, ...get(7), ...get(7), ...i32(0), ltS, 0x1b], // select |j|
+    ...[...i32(3), shl, add, 0x2b, 0x03, 0x00], // f64.load
+  ];
+  /** m += 1, and branches back while m < 2K. */
+  const nextTap = [...get(6), ...i32(1), add, ...tee(6), ...get(3), ...i32(1), shl, ne, 0x0d, 0x00];
+  return [
+    ...[0x02, 0x04, 0x7f, 0x01, 0x7c],
+    ...[...i32(0), ...set(5)],
+    ...loop([
+      ...[0x44, ...new Array<number>(8).fill(0), ...set(9), ...i32(0), ...set(6)],
+      ...loop([...get(9), ...value, 0xa0, ...set(9), ...nextTap]),
+      ...[
+        ...get(0),
+        ...get(5),
+        ...get(4),
+        mul,
+        ...i32(2),
+        shl,
+        add,
+        ...set(8),
+        ...i32(0),
+        ...set(6),
+      ],
+      ...loop([
+        ...[...get(8), ...get(6), ...i32(2), shl, add], // address row + 4m
+        ...[...value, ...get(9), 0xa3, 0xb6, 0x38, 0x02, 0x00], // f64.div, f32.demote_f64, f32.store
+        ...nextTap,
+      ]),
+      ...[...get(5), ...i32(1), add, ...tee(5), ...get(2), ...i32(1), add, ne, 0x0d, 0x00],
+    ]),
+    0x0b,
+  ];
+}
+
+/** I0 by its power series, as the WebAssembly design computes it (for the window's normalisation). */
+function besselI0Series(x: number): number {
+  const q = (x * x) / 4;
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k <= BESSEL_TERMS; k++) {
+    term = (term * q) / (k * k);
+    sum += term;
+  }
+  return sum;
+}
+
+/**
  * Designs the polyphase bank for `inputRate` → `outputRate` (integers, Hz). The ratio is reduced
  * with gcd to L/M (44100 → 8000 is 80/441); each of the L phases holds the kernel sampled at one
  * fractional offset, normalised to unity gain at DC so a constant stays exactly constant.
@@ -134,30 +261,7 @@ export function designPolyphaseFilter(
   const { halfWidth, taps } = kernelSize(inputRate, spec);
   const cutoff = (spec.passbandHz + spec.stopbandHz) / 2 / inputRate; // cycles per input sample
   const beta = kaiserBeta(spec.stopbandAttenuationDb);
-  const windowNorm = besselI0(beta);
-  // Every coefficient samples one even kernel h at a multiple of 1/phases: tap m of phase p sits at
-  // t = p/phases + K − 1 − m = j/phases with j an integer, so h is evaluated once per |j| ≤ phases·K.
-  const kernel = new Float64Array(phases * halfWidth + 1);
-  for (let j = 0; j < kernel.length; j++) {
-    const t = j / phases; // distance from the output instant, in input samples
-    const ratio = t / halfWidth;
-    const window = ratio >= 1 ? 0 : besselI0(beta * Math.sqrt(1 - ratio * ratio)) / windowNorm;
-    const x = 2 * cutoff * t;
-    const sinc = j === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
-    kernel[j] = 2 * cutoff * sinc * window;
-  }
-  const coefficients = new Float32Array((phases + 1) * taps);
-  const row = new Float64Array(2 * halfWidth);
-  for (let phase = 0; phase <= phases; phase++) {
-    let sum = 0;
-    for (let m = 0; m < 2 * halfWidth; m++) {
-      const value = kernel[Math.abs(phase + phases * (halfWidth - 1 - m))]!;
-      row[m] = value;
-      sum += value;
-    }
-    // Normalised per phase: unity gain at DC, so a constant stays exactly constant.
-    for (let m = 0; m < 2 * halfWidth; m++) coefficients[phase * taps + m] = row[m]! / sum;
-  }
+  const coefficients = designBank(phases, halfWidth, taps, cutoff, beta, true);
   return { inputRate, outputRate, up, down, phases, taps, halfWidth, coefficients };
 }
 
@@ -270,12 +374,17 @@ function ceilDiv(a: number, b: number): number {
 }
 
 /**
- * WebAssembly SIMD dot products for exact-phase banks. `fir(out, x, coef, rowBytes, count, r, table)`
- * writes `count` float32 outputs at `out`; output i is the 8-lane-unrolled f32x4 dot product of the
- * row at `coef + r·rowBytes` with the samples at `x`, then `x` advances by `table[2r]` bytes and `r`
- * becomes `table[2r + 1]` (the next phase). Hand-assembled: 200 bytes, no toolchain.
+ * The WebAssembly module, assembled by hand (no toolchain; opcodes from the WebAssembly SIMD spec):
+ * - `fir(out, x, coef, rowBytes, count, r, table)` writes `count` float32 outputs at `out`;
+ *   output i is the f32x4 dot product (two accumulators, 8 taps per iteration) of the row at
+ *   `coef + r·rowBytes` with the samples at `x`, then `x` advances by `table[2r]` bytes and `r`
+ *   becomes `table[2r + 1]` (the next phase);
+ * - `kaiser` and `bank` design the coefficient banks (see {@link designBank}).
+ *
+ * The runtime compiles the same bytes from {@link WASM_MODULE_BASE64} (assembling them costs
+ * milliseconds of cold JS per process); a test keeps the two identical. Not part of the package's exports.
  */
-function firModuleBytes(): Uint8Array {
+export function firModuleBytes(): Uint8Array {
   const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
   const zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
   const get = (i: number) => [0x20, i];
@@ -381,14 +490,72 @@ function firModuleBytes(): Uint8Array {
     0x0b,
     0x0b,
   ];
+  const kaiser = kaiserCode();
+  const bank = bankCode();
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [0x01, 0x60, 0x07, ...new Array<number>(7).fill(0x7f), 0x00]),
-    ...section(2, [0x01, 0x01, 0x65, 0x01, 0x6d, 0x02, 0x00, 0x01]),
-    ...section(3, [0x01, 0x00]),
-    ...section(7, [0x01, 0x03, 0x66, 0x69, 0x72, 0x00, 0x00]),
-    ...section(10, [0x01, ...uleb(code.length), ...code]),
+    ...section(1, [
+      ...[0x03, 0x60, 0x07, ...new Array<number>(7).fill(0x7f), 0x00], // fir: 7 × i32
+      ...[0x60, 0x07, 0x7f, 0x7f, ...new Array<number>(5).fill(0x7c), 0x00], // kaiser: 2 × i32, 5 × f64
+      ...[0x60, 0x05, ...new Array<number>(5).fill(0x7f), 0x00], // bank: 5 × i32
+    ]),
+    ...section(2, [0x01, 0x01, 0x65, 0x01, 0x6d, 0x02, 0x00, 0x01]), // memory "e"."m"
+    ...section(3, [0x03, 0x00, 0x01, 0x02]),
+    ...section(7, [
+      ...[0x03, 0x03, 0x66, 0x69, 0x72, 0x00, 0x00], // export "fir"
+      ...[0x06, 0x6b, 0x61, 0x69, 0x73, 0x65, 0x72, 0x00, 0x01], // export "kaiser"
+      ...[0x04, 0x62, 0x61, 0x6e, 0x6b, 0x00, 0x02], // export "bank"
+    ]),
+    ...section(10, [
+      ...[0x03, ...uleb(code.length), ...code],
+      ...[...uleb(kaiser.length), ...kaiser],
+      ...[...uleb(bank.length), ...bank],
+    ]),
   ]);
+}
+
+/** Terms of the I0 power series: enough for β up to 20 (stopbands to 190 dB) to full double precision. */
+const BESSEL_TERMS = 40;
+
+/**
+ * `kaiser(out, last, cos, sin, step, quarterBetaSquared, gain)` fills the f64 array at `out`
+ * for j = 1 … last − 1 with gain · I0(β·√(1 − (j/last)²)) · sin(j·step) / (j·step): the
+ * Kaiser-windowed sinc sampled at j. The sine advances by rotation (cos and sin of `step`), and
+ * I0 is its power series Σ ((x/2)²)^k / (k!)², so only multiply, divide and square root are needed.
+ */
+function kaiserCode(): number[] {
+  const get = (i: number) => [0x20, i];
+  const set = (i: number) => [0x21, i];
+  const tee = (i: number) => [0x22, i];
+  const i32 = (value: number) => [0x41, value]; // small non-negative constants only
+  const f64 = (value: number) => [0x44, ...new Uint8Array(new Float64Array([value]).buffer)];
+  const [add, sub, mul, div, toF64] = [0xa0, 0xa1, 0xa2, 0xa3, 0xb7];
+  const loop = (body: number[]) => [0x03, 0x40, ...body, 0x0b];
+  // Params: 0 out, 1 last, 2 cos, 3 sin, 4 step, 5 quarterBetaSquared, 6 gain.
+  // Locals: 7 j, 8 k (i32) | 9 sn, 10 cs, 11 tmp, 12 q, 13 term, 14 sum, 15 kf (f64).
+  return [
+    ...[0x02, 0x02, 0x7f, 0x07, 0x7c],
+    ...[...f64(0), ...set(9), ...f64(1), ...set(10), ...i32(1), ...set(7)],
+    ...loop([
+      ...[...get(9), ...get(2), mul, ...get(10), ...get(3), mul, add, ...set(11)], // sin(θ + step)
+      ...[...get(10), ...get(2), mul, ...get(9), ...get(3), mul, sub, ...set(10)], // cos(θ + step)
+      ...[...get(11), ...set(9)],
+      // q = (1 − r²)·β²/4 with r = j/last
+      ...[...f64(1), ...get(7), toF64, ...get(1), toF64, div, ...tee(11), ...get(11), mul, sub],
+      ...[...get(5), mul, ...set(12)],
+      ...[...f64(1), ...tee(13), ...set(14), ...i32(1), ...set(8)],
+      ...loop([
+        ...[...get(13), ...get(12), mul, ...get(8), toF64, ...tee(15), ...get(15), mul, div],
+        ...[...tee(13), ...get(14), add, ...set(14)],
+        ...[...get(8), ...i32(1), 0x6a, ...tee(8), ...i32(BESSEL_TERMS + 1), 0x47, 0x0d, 0x00],
+      ]),
+      ...[...get(0), ...get(7), ...i32(3), 0x74, 0x6a], // address out + 8j
+      ...[...get(6), ...get(14), mul, ...get(9), mul, ...get(4), ...get(7), toF64, mul, div],
+      ...[0x39, 0x03, 0x00], // f64.store
+      ...[...get(7), ...i32(1), 0x6a, ...tee(7), ...get(1), 0x47, 0x0d, 0x00],
+    ]),
+    0x0b,
+  ];
 }
 
 function uleb(value: number): number[] {
@@ -412,6 +579,10 @@ type FirFunction = (
   table: number,
 ) => void;
 
+/** {@link firModuleBytes} as base64: what the runtime compiles. Regenerate it when the assembler changes. */
+export const WASM_MODULE_BASE64 =
+  'AGFzbQEAAAABHQNgB39/f39/f38AYAd/f3x8fHx8AGAFf39/f38AAggBAWUBbQIAAQMEAwABAgcXAwNmaXIAAAZrYWlzZXIAAQRiYW5rAAIK0AQD0gECBH8CewNAIAIgBSADbGohByABIgggA2ohCf0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQwDQCALIAj9AAAAIAf9AAAA/eYB/eQBIQsgDCAI/QAAECAH/QAAEP3mAf3kASEMIAdBIGohByAIQSBqIgggCUcNAAsgACALIAz95AEiC/0fACAL/R8BkiAL/R8CkiAL/R8DkjgCACAAQQRqIQAgBiAFQQhsaiIKKAIAIAFqIQEgCigCBCEFIARBAWsiBA0ACwu3AQICfwd8RAAAAAAAAAAAIQlEAAAAAAAA8D8hCkEBIQcDQCAJIAKiIAogA6KgIQsgCiACoiAJIAOioSEKIAshCUQAAAAAAADwPyAHtyABt6MiCyALoqEgBaIhDEQAAAAAAADwPyINIQ5BASEIA0AgDSAMoiAItyIPIA+ioyINIA6gIQ4gCEEBaiIIQSlHDQALIAAgB0EDdGogBiAOoiAJoiAEIAe3oqM5AwAgB0EBaiIHIAFHDQALC8ABAgR/AXxBACEFA0BEAAAAAAAAAAAhCUEAIQYDQCAJIAUgAiADQQFrIAZrbGohByABQQAgB2sgByAHQQBIG0EDdGorAwCgIQkgBkEBaiIGIANBAXRHDQALIAAgBSAEbEECdGohCEEAIQYDQCAIIAZBAnRqIAUgAiADQQFrIAZrbGohByABQQAgB2sgByAHQQBIG0EDdGorAwAgCaO2OAIAIAZBAWoiBiADQQF0Rw0ACyAFQQFqIgUgAkEBakcNAAsL';
+
 /** The part of the WebAssembly global used here (the package's `lib` has no DOM types). */
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -431,7 +602,7 @@ let firModule: object | null | undefined;
 function simdModule(): object | null {
   if (firModule === undefined) {
     try {
-      const bytes = firModuleBytes();
+      const bytes = new Uint8Array(Buffer.from(WASM_MODULE_BASE64, 'base64'));
       firModule = wasm?.validate(bytes) ? new wasm.Module(bytes) : null;
     } catch {
       firModule = null;
