@@ -21,6 +21,17 @@ export function compileObjectCheck(
   shape: Record<string, z.ZodType>,
 ): (candidate: Record<string, unknown>) => boolean {
   const fields = Object.entries(shape).map(([name, schema]) => ({ name, ...compileField(schema) }));
+  const checks = fields.map((field) => field.check);
+  if (fields.every((field) => IDENTIFIER.test(field.name))) {
+    // One expression with named loads, as zod compiles its own object parsers: a loop of
+    // computed loads measured a third slower on the decodeEvent hot path.
+    const terms = fields.map(({ name, optional }, i) =>
+      optional
+        ? `(c.${name} === undefined || k[${i}](c.${name}))`
+        : `(c.${name} !== undefined && k[${i}](c.${name}))`,
+    );
+    return new Function('k', `return (c) => ${terms.join(' && ') || 'true'};`)(checks);
+  }
   return (candidate) => {
     for (const field of fields) {
       const value = candidate[field.name];
@@ -29,6 +40,8 @@ export function compileObjectCheck(
     return true;
   };
 }
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 function compileField(schema: z.ZodType): { optional: boolean; check: FieldCheck } {
   const def = schema.def as { type: string; innerType?: z.ZodType };
@@ -65,10 +78,17 @@ function compileValue(schema: z.ZodType): FieldCheck {
           return (value) => schema.safeParse(value).success;
         }
       }
-      return (value) =>
-        typeof value === 'string' &&
-        value.length >= minimum &&
-        patterns.every((pattern) => pattern.test(value));
+      const [first, ...more] = patterns;
+      if (first === undefined)
+        return (value) => typeof value === 'string' && value.length >= minimum;
+      if (more.length === 0) {
+        return (value) => typeof value === 'string' && value.length >= minimum && first.test(value);
+      }
+      return (value) => {
+        if (typeof value !== 'string' || value.length < minimum) return false;
+        for (const pattern of patterns) if (!pattern.test(value)) return false;
+        return true;
+      };
     }
     case 'enum':
     case 'literal':

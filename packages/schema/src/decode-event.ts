@@ -24,7 +24,7 @@ const EVENT_EXPECTED = EVENT_NAMES.map((name) => `"${name}"`).join(', ');
 
 interface EventPlan {
   /** Field name (without list suffix) → slot; slot 0 is always `event`. */
-  slots: Map<string, number>;
+  slotOf: (name: string) => number | undefined;
   names: readonly string[];
   isList: readonly boolean[];
   listSet: Set<string>;
@@ -63,10 +63,25 @@ function slotsOf(fields: { scalars: readonly string[]; lists: readonly string[] 
   const isList = names.map((name) => fields.lists.includes(name));
   return {
     names,
-    slots: new Map(names.map((name, slot) => [name, slot])),
+    slotOf: compileSlotOf(names),
     isList,
     build: compileBuilder(names, isList),
   };
+}
+
+/**
+ * Compiles `name → slot` as a switch: a handful of length-first string compares beat hashing a
+ * fresh string for a Map lookup on every field (bench/schema.bench.mjs).
+ */
+function compileSlotOf(names: readonly string[]): EventPlan['slotOf'] {
+  const cases = names.map((name, slot) => {
+    if (!IDENTIFIER.test(name)) throw new Error(`field name ${name} is not an identifier`);
+    return `case '${name}': return ${slot};`;
+  });
+  return new Function(
+    'n',
+    `switch (n) { ${cases.join(' ')} default: return undefined; }`,
+  ) as EventPlan['slotOf'];
 }
 
 /**
@@ -142,7 +157,7 @@ export function decodeEvent(body: FormBody): WebhookEvent {
         list = true;
       }
     }
-    const slot = plan.slots.get(key);
+    const slot = plan.slotOf(key);
     if (slot !== undefined) {
       const first = values[slot];
       if (plan.isList[slot]) {
