@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { checkPlayable, inspectWav } from '@siphook/wav';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pcmWav, run, sine } from '../../test/cli-harness.js';
+import { runJobs } from './wav-convert.js';
 
 /** A plain PCM WAV of a 1 kHz sine at half scale. */
 const toneWav = (rate: number, channels: number, seconds: number): Buffer =>
@@ -165,4 +166,44 @@ describe('siphook wav convert', () => {
     for (const name of ['music.wav', 'hello.wav', join('de', 'hallo.wav')])
       await expectPlayable(path('bin-out', name));
   });
+});
+
+describe('the worker pool of wav convert', () => {
+  it('fails only the job a dead worker held, replaces the worker, and always finishes', async () => {
+    // A real worker thread that exits or throws on purpose for inputs named exit-* / throw-*
+    // (there is no honest input that makes the real converter crash its thread).
+    const crashing = new URL('../../test/fixtures/crashing-convert-worker.mjs', import.meta.url);
+    await mkdir(path('pool'), { recursive: true });
+    const names = ['one', 'exit-a', 'two', 'throw-b', 'three', 'exit-c', 'four'];
+    for (const name of names) await writeFile(path('pool', `${name}.wav`), toneWav(16000, 1, 0.1));
+    const jobs = names.map((name) => ({
+      input: path('pool', `${name}.wav`),
+      output: path('pool', `${name}-8k.wav`),
+    }));
+    let done = 0;
+    const outcomes = await runJobs(
+      jobs,
+      {},
+      {
+        concurrency: 2,
+        signal: new AbortController().signal,
+        onDone: () => done++,
+        workerFile: crashing,
+      },
+    );
+    expect(done).toBe(names.length);
+    expect(outcomes.map((outcome) => outcome.error?.code ?? 'ok')).toEqual([
+      'ok',
+      'WAV_WORKER_FAILED',
+      'ok',
+      'WAV_WORKER_FAILED',
+      'ok',
+      'WAV_WORKER_FAILED',
+      'ok',
+    ]);
+    expect(outcomes[1]?.error?.message).toMatch(/stopped \(exit code 3\) while converting/);
+    expect(outcomes[3]?.error?.message).toMatch(/worker crashed on throw-b\.wav/);
+    for (const name of ['one', 'two', 'three', 'four'])
+      await expectPlayable(path('pool', `${name}-8k.wav`));
+  }, 60_000);
 });

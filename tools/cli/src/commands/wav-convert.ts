@@ -38,6 +38,7 @@ const IO_CODES = new Set([
   'WAV_WRITE_FAILED',
   'FFMPEG_NOT_FOUND',
   'CONVERT_ABORTED',
+  'WAV_WORKER_FAILED',
 ]);
 
 class UsageError extends Error {}
@@ -123,9 +124,11 @@ export function registerWavConvert(wav: Command, context: CommandContext): void 
       };
       const concurrency = Math.min(jobs.length, options.jobs ?? availableParallelism());
       const progress = createProgress(context.stderr, jobs.length);
-      const outcomes = await runJobs(jobs, convertOptions, concurrency, context.signal, () =>
-        progress.tick(),
-      );
+      const outcomes = await runJobs(jobs, convertOptions, {
+        concurrency,
+        signal: context.signal,
+        onDone: () => progress.tick(),
+      });
       await progress.stop(); // cleared before results go to the same terminal
       for (const outcome of outcomes) {
         if (outcome.error === undefined) continue;
@@ -255,21 +258,37 @@ function workerFile(): URL | undefined {
   return existsSync(fileURLToPath(url)) ? url : undefined;
 }
 
+/** How {@link runJobs} runs: parallelism, cancellation, progress, and the worker script. */
+export interface RunJobsOptions {
+  /** Conversions at once; above 1 they run in worker threads. */
+  concurrency: number;
+  signal: AbortSignal;
+  /** Called once per finished job. */
+  onDone?: () => void;
+  /**
+   * The worker script; by default the compiled wav-convert-worker.js next to this file (absent
+   * when running from TypeScript sources, where conversions then run in this thread). Tests pass
+   * a script that crashes on purpose, to show a dead worker is replaced.
+   */
+  workerFile?: URL;
+}
+
 /**
- * Converts every job, `concurrency` at a time. With more than one at a time the conversions run
- * in worker threads, so CPU-bound WAV conversions use several cores; otherwise in this thread.
+ * Converts every job, `concurrency` at a time, and always settles: with more than one at a time
+ * the conversions run in worker threads, so CPU-bound WAV conversions use several cores. A worker
+ * that dies (uncaught error, exit) fails only the job it held, with code WAV_WORKER_FAILED, and
+ * is replaced by a fresh one for the jobs after it.
  */
-async function runJobs(
+export async function runJobs(
   jobs: ConvertJob[],
   options: ConvertOptions,
-  concurrency: number,
-  signal: AbortSignal,
-  onDone: () => void,
+  run: RunJobsOptions,
 ): Promise<WavConvertOutcome[]> {
+  const { concurrency, signal, onDone = () => {} } = run;
   const outcomes: WavConvertOutcome[] = new Array(jobs.length);
-  const file = concurrency > 1 ? workerFile() : undefined;
+  const file = concurrency > 1 ? (run.workerFile ?? workerFile()) : undefined;
+  const started: Worker[] = [];
   const runners: ((job: ConvertJob) => Promise<WavConvertOutcome>)[] = [];
-  const workers: Worker[] = [];
   for (let i = 0; i < concurrency; i++) {
     if (file === undefined) {
       runners.push((job) =>
@@ -278,25 +297,21 @@ async function runJobs(
           (error: unknown) => toFailure(job, error),
         ),
       );
-    } else {
-      const worker = new Worker(file);
-      workers.push(worker);
-      runners.push((job) => convertInWorker(worker, job, options, signal));
-    }
+    } else runners.push(createWorkerRunner(file, options, signal, started));
   }
   let next = 0;
   try {
     await Promise.all(
-      runners.map(async (run) => {
+      runners.map(async (convert) => {
         while (next < jobs.length) {
           const index = next++;
-          outcomes[index] = await run(jobs[index]!);
+          outcomes[index] = await convert(jobs[index]!);
           onDone();
         }
       }),
     );
   } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    await Promise.all(started.map((worker) => worker.terminate()));
   }
   return outcomes;
 }
@@ -310,25 +325,73 @@ export type WorkerReply =
   | { ok: true; result: ConvertResult }
   | { ok: false; error: { code: string; message: string } };
 
+/** A live worker, and why it stopped once it has (set by its own `error`/`exit` listeners). */
+interface WorkerSlot {
+  worker: Worker;
+  stopped?: string;
+}
+
+/**
+ * One lane of the pool: a worker that converts one job at a time, started on first use and
+ * started again whenever the previous one has died, so a dead worker is never handed a job.
+ */
+function createWorkerRunner(
+  file: URL,
+  options: ConvertOptions,
+  signal: AbortSignal,
+  started: Worker[],
+): (job: ConvertJob) => Promise<WavConvertOutcome> {
+  let slot: WorkerSlot | undefined;
+  const start = (): WorkerSlot => {
+    const worker = new Worker(file);
+    started.push(worker);
+    const created: WorkerSlot = { worker };
+    // Registered for the worker's whole life: it may also die between two jobs.
+    worker.on('error', (error: Error) => {
+      created.stopped ??= `the conversion worker failed: ${error.message}`;
+    });
+    worker.on('exit', (code: number) => {
+      created.stopped ??= `the conversion worker stopped (exit code ${code})`;
+    });
+    return created;
+  };
+  return (job) => {
+    if (slot === undefined || slot.stopped !== undefined) slot = start();
+    return convertInWorker(slot, job, options, signal);
+  };
+}
+
 function convertInWorker(
-  worker: Worker,
+  slot: WorkerSlot,
   job: ConvertJob,
   options: ConvertOptions,
   signal: AbortSignal,
 ): Promise<WavConvertOutcome> {
+  const { worker } = slot;
   return new Promise((resolvePromise) => {
     const onAbort = () => worker.postMessage({ type: 'abort' } satisfies WorkerRequest);
     const finish = (outcome: WavConvertOutcome) => {
       signal.removeEventListener('abort', onAbort);
       worker.off('message', onMessage);
-      worker.off('error', onError);
+      worker.off('error', onStopped);
+      worker.off('exit', onStopped);
       resolvePromise(outcome);
     };
     const onMessage = (reply: WorkerReply) =>
       finish(reply.ok ? toOutcome(job, reply.result) : { ...job, ok: false, error: reply.error });
-    const onError = (error: Error) => finish(toFailure(job, error));
+    // Runs after the slot's own listeners (registered first), so `stopped` holds the reason.
+    const onStopped = () =>
+      finish({
+        ...job,
+        ok: false,
+        error: {
+          code: 'WAV_WORKER_FAILED',
+          message: `${slot.stopped ?? 'the conversion worker stopped'} while converting this file; the other files go on in a new worker`,
+        },
+      });
     worker.on('message', onMessage);
-    worker.on('error', onError);
+    worker.on('error', onStopped);
+    worker.on('exit', onStopped);
     signal.addEventListener('abort', onAbort, { once: true });
     worker.postMessage({ type: 'convert', job, options } satisfies WorkerRequest);
   });
