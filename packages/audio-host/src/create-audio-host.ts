@@ -11,6 +11,7 @@ import {
   type PromptEntry,
   type RefusedFile,
   type StoredPrompt,
+  stillAtHand,
 } from './ingest-root.js';
 import { openFileSlice } from './open-file-slice.js';
 import {
@@ -118,14 +119,14 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
       logger,
     });
     if (aborter.signal.aborted) return;
+    // A replaced version whose streamed file has gone (e.g. a deleted cache) answers 404, not 503.
+    const retired: RetiredPrompt[] = [];
+    for (const entry of retire(state.index, result.prompts))
+      if (await stillAtHand(entry.prompt)) retired.push(entry);
+    if (aborter.signal.aborted) return;
     state = {
       ...state,
-      index: buildPromptIndex(
-        result.prompts,
-        basePath,
-        guarded,
-        retire(state.index, result.prompts),
-      ),
+      index: buildPromptIndex(result.prompts, basePath, guarded, retired),
       manifest: manifestOf(result.prompts),
     };
     refusedFiles = result.refused;
@@ -188,7 +189,7 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
 
   const send = (reply: Reply, req: IncomingMessage, res: ServerResponse): void => {
     if (reply.file !== null && req.method !== 'HEAD' && reply.status !== 304) {
-      void streamReply(reply, res);
+      streamReply(reply, res).catch((error: unknown) => failStream(error, res));
       return;
     }
     res.writeHead(reply.status, reply.headers);
@@ -196,7 +197,8 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
   };
 
   const streamReply = async (reply: Reply, res: ServerResponse): Promise<void> => {
-    const stream = await openFileSlice(reply.file!);
+    const slice = reply.file!;
+    const stream = await openFileSlice(slice);
     if (stream === null) {
       void rescan().catch(() => {});
       res.writeHead(503, {
@@ -207,10 +209,45 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
       res.end();
       return;
     }
-    res.writeHead(reply.status, reply.headers);
+    // The client may have gone while the file was opened: nothing would ever end the stream.
+    if (res.destroyed) {
+      stream.destroy();
+      return;
+    }
+    try {
+      res.writeHead(reply.status, reply.headers);
+    } catch (error) {
+      stream.destroy();
+      throw error;
+    }
     stream.on('error', () => res.destroy());
     res.on('close', () => stream.destroy());
-    stream.pipe(res);
+    // A file truncated while it is streamed ends early: cut the connection then, so that the client
+    // sees an error instead of waiting on a keep-alive socket for bytes that never come.
+    const expected = slice.end - slice.start + 1;
+    stream.on('end', () => {
+      if (stream.bytesRead === expected) return void res.end();
+      res.destroy();
+      void rescan().catch(() => {});
+    });
+    stream.pipe(res, { end: false });
+  };
+
+  // Nothing in streamReply is expected to throw; if something does, the request still gets an
+  // answer (500, or a cut connection once the head is out, so a short body is never taken as whole)
+  // and the process never sees an unhandled rejection.
+  const failStream = (error: unknown, res: ServerResponse): void => {
+    logger?.error({ error: String(error) }, 'streaming an audio reply failed');
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    try {
+      res.writeHead(500, { 'Content-Length': '0', 'Cache-Control': 'no-store' });
+      res.end();
+    } catch {
+      res.destroy();
+    }
   };
 
   const host: AudioHost = {

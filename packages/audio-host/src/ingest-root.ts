@@ -248,7 +248,12 @@ async function ingestFile(
   }
   const sourceKey = `${real}:${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
   const previous = settings.previous.get(file);
-  if (previous !== undefined && previous.sourceKey === sourceKey && previous.name === name)
+  if (
+    previous !== undefined &&
+    previous.sourceKey === sourceKey &&
+    previous.name === name &&
+    (await stillAtHand(previous))
+  )
     return previous;
 
   let source: Buffer;
@@ -303,6 +308,22 @@ async function convertIntoCache(
   }
   settings.logger?.info({ file, cached }, 'converted for Play');
   return await stored(settings, base, cached, converted, true);
+}
+
+/**
+ * Whether a stored prompt can still be served as it is: its bytes are in memory, or the file they
+ * are streamed from (often the cached conversion, which may have been deleted) still has the size
+ * and mtime checked at ingest. A scan ingests the source again otherwise, which re-creates a
+ * missing cache file instead of answering 503 for it forever.
+ */
+export async function stillAtHand(prompt: StoredPrompt): Promise<boolean> {
+  if (prompt.bytes !== null) return true;
+  try {
+    const stats = await stat(prompt.path);
+    return stats.isFile() && stats.size === prompt.size && stats.mtimeMs === prompt.pathMtimeMs;
+  } catch {
+    return false;
+  }
 }
 
 /** Reads a cached conversion and returns it only when it is playable; a bad one is removed. */
