@@ -12,9 +12,13 @@ export interface CliOptions {
   signal?: AbortSignal;
 }
 
+/** `siphook --version` / `-v`: answered without loading any command module. */
+const VERSION_FLAGS = new Set(['-v', '--version']);
+
 /**
  * Builds the `siphook` program. With `argv`, only the subcommand it names is loaded (all of them
- * when it names none, so that help and "unknown command" errors see every command).
+ * when it names none, so that help and "unknown command" errors see every command), and none
+ * for `--version`, which needs only package.json.
  */
 export async function createProgram(
   context: CommandContext,
@@ -32,6 +36,7 @@ export async function createProgram(
       writeOut: (text) => context.stdout.write(text),
       writeErr: (text) => context.stderr.write(text),
     });
+  if (argv[0] !== undefined && VERSION_FLAGS.has(argv[0])) return program;
   const named = commands.find((command) => command.name === argv[0]);
   const registers = await Promise.all(
     (named ? [named] : commands).map((command) => command.load()),
