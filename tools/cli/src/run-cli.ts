@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
+import { clipMessage } from './clip.js';
 import { commands } from './commands/index.js';
 import { type CommandContext, ExitCode, type Output } from './context.js';
 
@@ -35,6 +36,8 @@ export async function createProgram(
     .configureOutput({
       writeOut: (text) => context.stdout.write(text),
       writeErr: (text) => context.stderr.write(text),
+      // Commander quotes the offending argument or option value whole: clip it like ours.
+      outputError: (text, write) => write(clipMessage(text)),
     });
   if (argv[0] !== undefined && VERSION_FLAGS.has(argv[0])) return program;
   const named = commands.find((command) => command.name === argv[0]);
@@ -72,7 +75,7 @@ export async function runCli(argv: string[], options: CliOptions = {}): Promise<
       return done.includes(error.code) ? ExitCode.ok : ExitCode.usage;
     }
     const message = error instanceof Error ? error.message : String(error);
-    context.stderr.write(`siphook: ${message}\n`);
+    context.stderr.write(`siphook: ${clipMessage(message)}\n`);
     return ExitCode.usage;
   }
   return exitCode;

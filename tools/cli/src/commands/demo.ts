@@ -5,6 +5,7 @@ import {
   generateTestKeyPair,
   runSimulation,
 } from '@siphook/simulator';
+import { clipMessage } from '../clip.js';
 import { type CommandContext, ExitCode, type RegisterCommand } from '../context.js';
 import { createLivePrinter, exitCodeOf } from './simulate.js';
 
@@ -42,7 +43,7 @@ async function runDemo(
     });
   } catch (error) {
     context.stderr.write(
-      `siphook demo: cannot start the reference server: ${(error as Error).message}\n`,
+      `siphook demo: cannot start the reference server: ${clipMessage((error as Error).message)}\n`,
     );
     return ExitCode.usage;
   }

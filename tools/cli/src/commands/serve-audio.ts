@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { type AudioHost, createAudioHost, type IngestSummary } from '@siphook/audio-host';
 import { isSiphookError } from '@siphook/schema/errors';
 import { InvalidArgumentError, Option } from 'commander';
+import { clipMessage } from '../clip.js';
 import { type CommandContext, ExitCode, type RegisterCommand } from '../context.js';
 
 /** Flags of `siphook serve-audio`, as commander hands them over. */
@@ -96,7 +97,7 @@ async function serveAudio(
   context: CommandContext,
 ): Promise<void> {
   const fail = (message: string): void => {
-    context.stderr.write(`siphook serve-audio: ${message}\n`);
+    context.stderr.write(`siphook serve-audio: ${clipMessage(message, [dir])}\n`);
     context.setExitCode(ExitCode.usage);
   };
   let basicAuth: { username: string; password: string } | undefined;
@@ -149,7 +150,7 @@ async function serveAudio(
       }
     }
     for (const file of summary.refused)
-      context.stderr.write(`refused ${file.file}: ${file.reason}\n`);
+      context.stderr.write(`${clipMessage(`refused ${file.file}: ${file.reason}`, [file.file])}\n`);
   };
   const pendingFirst: IngestSummary[] = [];
   try {
@@ -188,7 +189,9 @@ async function serveAudio(
     void Promise.all([closeServer(server), host?.close()]).then(
       () => context.stderr.write(`siphook serve-audio stopped (${reason})\n`),
       (error: unknown) => {
-        context.stderr.write(`siphook serve-audio: shutdown failed: ${String(error)}\n`);
+        context.stderr.write(
+          `siphook serve-audio: shutdown failed: ${clipMessage(String(error))}\n`,
+        );
         process.exitCode = ExitCode.usage;
       },
     );

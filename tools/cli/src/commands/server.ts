@@ -9,6 +9,7 @@ import {
   type SiphookServer,
 } from '@siphook/server';
 import { InvalidArgumentError, Option } from 'commander';
+import { clipMessage } from '../clip.js';
 import { type CommandContext, ExitCode, type RegisterCommand } from '../context.js';
 
 /** Flags of `siphook server`, as commander hands them over. */
@@ -134,7 +135,7 @@ async function runServer(flags: ServerFlags, context: CommandContext): Promise<v
     server = await createServer(config);
   } catch (error) {
     if (!isSiphookError(error)) throw error;
-    context.stderr.write(`siphook server: ${error.message}\n`);
+    context.stderr.write(`siphook server: ${clipMessage(error.message, [flags.flow ?? ''])}\n`);
     context.setExitCode(ExitCode.usage);
     return;
   }
@@ -168,7 +169,7 @@ async function runServer(flags: ServerFlags, context: CommandContext): Promise<v
         }
       },
       (error: unknown) => {
-        context.stderr.write(`siphook server: shutdown failed: ${String(error)}\n`);
+        context.stderr.write(`siphook server: shutdown failed: ${clipMessage(String(error))}\n`);
         process.exitCode = 1;
       },
     );

@@ -21,6 +21,7 @@ import {
   writeTestKeyPair,
 } from '@siphook/simulator';
 import { InvalidArgumentError, Option } from 'commander';
+import { clipMessage } from '../clip.js';
 import { type CommandContext, ExitCode, type RegisterCommand } from '../context.js';
 
 /** Flags of `siphook simulate`, as commander hands them over. */
@@ -157,10 +158,10 @@ async function runSimulate(
   if (flags.junit) {
     try {
       await writeFileAtomic(flags.junit, formatJunit(report));
-      context.stderr.write(`wrote JUnit report ${flags.junit}\n`);
+      context.stderr.write(`wrote JUnit report ${flags.junit}\n`); // a result: the path stays whole
     } catch (error) {
       context.stderr.write(
-        `siphook simulate: cannot write ${flags.junit}: ${(error as Error).message}\n`,
+        `siphook simulate: ${clipMessage(`cannot write ${flags.junit}: ${(error as Error).message}`, [flags.junit])}\n`,
       );
       return ExitCode.usage;
     }
@@ -243,7 +244,7 @@ function shortPath(file: string): string {
 function usageError(error: unknown, context: CommandContext): ExitCode {
   const message = error instanceof Error ? error.message : String(error);
   const code = isSiphookError(error) ? ` [${error.code}]` : '';
-  context.stderr.write(`siphook simulate: ${message}${code}\n`);
+  context.stderr.write(`siphook simulate: ${clipMessage(message)}${code}\n`);
   return ExitCode.usage;
 }
 

@@ -243,7 +243,10 @@ function formatOutcome(outcome: WavCheckOutcome): string {
     .map((warning) => `; warning: ${shortProblem(warning)}`)
     .join('');
   if (outcome.ok) return `${outcome.input}: ok${summary(outcome.info)}${warnings}`;
-  return `${outcome.input}: ${outcome.problems.map(shortProblem).join('; ')}${warnings}`;
+  return clipMessage(
+    `${outcome.input}: ${outcome.problems.map(shortProblem).join('; ')}${warnings}`,
+    [outcome.input],
+  );
 }
 
 function formatInfo(outcome: WavCheckOutcome): string {

@@ -92,7 +92,8 @@ describe('siphook wav convert', () => {
   it('exits 2 for a missing input, a bad level, or several inputs into one file', async () => {
     const missing = await run(['wav', 'convert', path('nope.wav'), '-o', path('x.wav')]);
     expect(missing.code).toBe(2);
-    expect(missing.stdout).toMatch(/nope\.wav: not converted: cannot read/);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(/^siphook wav convert: .*nope\.wav: not converted: cannot read/);
     expect(
       (await run(['wav', 'convert', path('music.wav'), '-o', path('x.wav'), '--normalize=4'])).code,
     ).toBe(2);

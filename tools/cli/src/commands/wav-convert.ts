@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { isSiphookError } from '@siphook/schema/errors';
 import { type ConvertOptions, type ConvertResult, convertToPlayable } from '@siphook/wav';
 import { type Command, InvalidArgumentError } from 'commander';
+import { clipMessage } from '../clip.js';
 import { type CommandContext, ExitCode, type Output } from '../context.js';
 
 /** One input of `siphook wav convert` and where its Play file goes. */
@@ -113,7 +114,9 @@ export function registerWavConvert(wav: Command, context: CommandContext): void 
         jobs = await planJobs(inputs, options.output);
       } catch (error) {
         if (!(error instanceof UsageError)) throw error;
-        context.stderr.write(`siphook wav convert: ${error.message}\n`);
+        context.stderr.write(
+          `siphook wav convert: ${clipMessage(error.message, [...inputs, options.output])}\n`,
+        );
         context.setExitCode(ExitCode.usage);
         return;
       }
@@ -143,14 +146,22 @@ export function registerWavConvert(wav: Command, context: CommandContext): void 
         );
         return;
       }
-      for (const outcome of outcomes) context.stdout.write(`${formatOutcome(outcome)}\n`);
+      // Results on stdout; inputs that could not be read or written (exit 2) on stderr.
+      for (const outcome of outcomes) {
+        if (outcome.error !== undefined && IO_CODES.has(outcome.error.code))
+          context.stderr.write(`siphook wav convert: ${formatOutcome(outcome)}\n`);
+        else context.stdout.write(`${formatOutcome(outcome)}\n`);
+      }
     });
 }
 
 /** One line per input: `in.mp3 → out/in.wav: 3.20 s, ffmpeg` or `bad.txt: not converted: …`. */
 export function formatOutcome(outcome: WavConvertOutcome): string {
   if (!outcome.ok)
-    return `${outcome.input}: not converted: ${outcome.error?.message ?? 'unknown error'}`;
+    return clipMessage(
+      `${outcome.input}: not converted: ${outcome.error?.message ?? 'unknown error'}`,
+      [outcome.input, outcome.output],
+    );
   const parts = [`${(outcome.durationSeconds ?? 0).toFixed(2)} s`, outcome.method ?? 'pcm'];
   if (outcome.gainDb !== undefined && outcome.gainDb !== 0)
     parts.push(`gain ${outcome.gainDb > 0 ? '+' : ''}${outcome.gainDb.toFixed(1)} dB`);
