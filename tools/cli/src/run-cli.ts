@@ -24,6 +24,7 @@ const VERSION_FLAGS = new Set(['-v', '--version']);
 export async function createProgram(
   context: CommandContext,
   argv: readonly string[] = [],
+  reporting: { reported: boolean } = { reported: false },
 ): Promise<Command> {
   const program = new Command('siphook')
     .description(
@@ -37,7 +38,10 @@ export async function createProgram(
       writeOut: (text) => context.stdout.write(text),
       writeErr: (text) => context.stderr.write(text),
       // Commander quotes the offending argument or option value whole: clip it like ours.
-      outputError: (text, write) => write(clipMessage(text)),
+      outputError: (text, write) => {
+        reporting.reported = true;
+        write(clipMessage(text));
+      },
     });
   if (argv[0] !== undefined && VERSION_FLAGS.has(argv[0])) return program;
   const named = commands.find((command) => command.name === argv[0]);
@@ -62,7 +66,8 @@ export async function runCli(argv: string[], options: CliOptions = {}): Promise<
       if (code > exitCode) exitCode = code;
     },
   };
-  const program = await createProgram(context, argv);
+  const reporting = { reported: false };
+  const program = await createProgram(context, argv, reporting);
   if (argv.length === 0) {
     context.stdout.write(program.helpInformation());
     return ExitCode.ok;
@@ -72,7 +77,10 @@ export async function runCli(argv: string[], options: CliOptions = {}): Promise<
   } catch (error) {
     if (error instanceof CommanderError) {
       const done = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
-      return done.includes(error.code) ? ExitCode.ok : ExitCode.usage;
+      if (done.includes(error.code)) return ExitCode.ok;
+      // An InvalidArgumentError thrown inside an action has not been printed by commander.
+      if (!reporting.reported) context.stderr.write(`siphook: ${clipMessage(error.message)}\n`);
+      return ExitCode.usage;
     }
     const message = error instanceof Error ? error.message : String(error);
     context.stderr.write(`siphook: ${clipMessage(message)}\n`);

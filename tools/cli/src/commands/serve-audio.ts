@@ -116,6 +116,9 @@ async function serveAudio(
     if (host !== undefined) return host.handle(req, res);
     res.writeHead(503, { 'Retry-After': '1', 'Content-Length': '0' }).end();
   });
+  // Bound slow clients, as the reference server does: prompts are small, 15 s is plenty.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 15_000;
   try {
     await listen(server, flags.port, flags.host);
   } catch (error) {

@@ -5,7 +5,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../test/cli-harness.js';
 
 const BIN = fileURLToPath(new URL('../../bin/siphook.js', import.meta.url));
@@ -111,6 +111,17 @@ describe('siphook server (in-process)', () => {
     const port = await run(['server', '--port', 'eighty']);
     expect(port.code).toBe(2);
     expect(port.stderr).toContain('expected an integer from 0 to 65535');
+  });
+
+  it('exits 2 and says why for a SIPHOOK_SIGNATURE that is neither on nor off', async () => {
+    vi.stubEnv('SIPHOOK_SIGNATURE', 'maybe');
+    try {
+      const result = await run(['server', '--port', '0']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('SIPHOOK_SIGNATURE: expected on or off; received "maybe"');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('serves until its signal aborts, printing the banner with the dashboard URL', async () => {

@@ -170,7 +170,7 @@ async function runServer(flags: ServerFlags, context: CommandContext): Promise<v
       },
       (error: unknown) => {
         context.stderr.write(`siphook server: shutdown failed: ${clipMessage(String(error))}\n`);
-        process.exitCode = 1;
+        process.exitCode = ExitCode.usage;
       },
     );
   };
