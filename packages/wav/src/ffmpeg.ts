@@ -79,6 +79,11 @@ export const FFMPEG_PLAY_OPTIONS: readonly string[] = [
   '+bitexact',
   '-flags:a',
   '+bitexact',
+  // SoX's resampler at 28-bit precision meets the same low-pass rule as the TypeScript path
+  // (flat to 3.4 kHz, ≤ −80 dB from 4 kHz); ffmpeg's default lets a 4.5 kHz tone alias at −60 dB
+  // and droops 0.12 dB at 3.4 kHz (ffmpeg-quality.test.ts).
+  '-af',
+  'aresample=8000:resampler=soxr:precision=28',
   '-ac',
   '1',
   '-ar',
