@@ -229,6 +229,118 @@ function bankCode(): number[] {
   ];
 }
 
+/**
+ * `quantize(in, out, count, scale, state, dither)` is dither.ts's quantiser over `count` f32 samples
+ * at `in` into int16 at `out`, with the same float64 operations in the same order (so the same
+ * output bit for bit): v = in·scale, plus (u1 + u2)/65536 − 1 from one xorshift32 draw when
+ * `dither`, floor(v + 0.5), clamped to int16. Returns the generator state; stores the clamp count at 0.
+ */
+function quantizeCode(): number[] {
+  const get = (i: number) => [0x20, i];
+  const set = (i: number) => [0x21, i];
+  const tee = (i: number) => [0x22, i];
+  const i32 = (value: number) => [0x41, ...sleb(value)];
+  const f64 = (value: number) => [0x44, ...new Uint8Array(new Float64Array([value]).buffer)];
+  const [iAdd, iMul, iAnd, iXor, shl, shrU, ne] = [0x6a, 0x6c, 0x71, 0x73, 0x74, 0x76, 0x47];
+  const [fAdd, fSub, fMul, floor, gt, lt, toF64u] = [0xa0, 0xa1, 0xa2, 0x9c, 0x64, 0x63, 0xb8];
+  const xorShift = (bits: number, op: number) => [
+    ...get(4),
+    ...get(4),
+    ...i32(bits),
+    op,
+    iXor,
+    ...set(4),
+  ];
+  // Params: 0 in, 1 out, 2 count, 3 scale, 4 state, 5 dither. Locals: 6 end, 7 clamped (i32) | 8 v (f64).
+  return [
+    ...[0x02, 0x02, 0x7f, 0x01, 0x7c],
+    ...[...get(0), ...get(2), ...i32(4), iMul, iAdd, ...set(6)],
+    ...[0x03, 0x40],
+    ...[...get(0), 0x2a, 0x02, 0x00, 0xbb, ...get(3), fMul, ...set(8)], // v = f64(in[i]) · scale
+    ...[...get(5), 0x04, 0x40], // if dither
+    ...[...xorShift(13, shl), ...xorShift(17, shrU), ...xorShift(5, shl)],
+    ...[
+      ...get(8),
+      ...get(4),
+      ...i32(0xffff),
+      iAnd,
+      toF64u,
+      ...get(4),
+      ...i32(16),
+      shrU,
+      toF64u,
+      fAdd,
+    ],
+    ...[...f64(1 / 65536), fMul, ...f64(1), fSub, fAdd, ...set(8), 0x0b],
+    ...[...get(8), ...f64(0.5), fAdd, floor, ...tee(8), ...f64(32767), gt],
+    ...[0x04, 0x40, ...f64(32767), ...set(8), ...get(7), ...i32(1), iAdd, ...set(7)],
+    ...[0x05, ...get(8), ...f64(-32768), lt],
+    ...[0x04, 0x40, ...f64(-32768), ...set(8), ...get(7), ...i32(1), iAdd, ...set(7), 0x0b, 0x0b],
+    ...[...get(1), ...get(8), 0xaa, 0x3b, 0x01, 0x00], // i32.store16 (i32.trunc_f64_s v)
+    ...[...get(1), ...i32(2), iAdd, ...set(1)],
+    ...[...get(0), ...i32(4), iAdd, ...tee(0), ...get(6), ne, 0x0d, 0x00, 0x0b],
+    ...[...i32(0), ...get(7), 0x36, 0x02, 0x00], // i32.store clamped at 0
+    ...get(4),
+    0x0b,
+  ];
+}
+
+/**
+ * `mix16(in, out, frames, channels, scale)` is decode-pcm.ts's int16 mix-down: for each frame the
+ * integer sum of its `channels` little-endian int16 samples at `in`, times `scale` in float64,
+ * rounded to the f32 at `out` (the same operations as the TypeScript, so the same floats).
+ */
+function mix16Code(): number[] {
+  const get = (i: number) => [0x20, i];
+  const set = (i: number) => [0x21, i];
+  const tee = (i: number) => [0x22, i];
+  const i32 = (value: number) => [0x41, value]; // small non-negative constants only
+  const [add, sub, mul, ne] = [0x6a, 0x6b, 0x6c, 0x47];
+  // Params: 0 in, 1 out, 2 frames, 3 channels, 4 scale. Locals: 5 end, 6 sum, 7 c (i32).
+  return [
+    ...[0x01, 0x03, 0x7f],
+    ...[...get(1), ...get(2), ...i32(4), mul, add, ...set(5)],
+    ...[0x03, 0x40],
+    ...[...i32(0), ...set(6), ...get(3), ...set(7)],
+    ...[0x03, 0x40, ...get(6), ...get(0), 0x2e, 0x01, 0x00, add, ...set(6)], // sum += i32.load16_s
+    ...[...get(0), ...i32(2), add, ...set(0)],
+    ...[...get(7), ...i32(1), sub, ...tee(7), 0x0d, 0x00, 0x0b],
+    ...[...get(1), ...get(6), 0xb7, ...get(4), 0xa2, 0xb6, 0x38, 0x02, 0x00], // f32.store
+    ...[...get(1), ...i32(4), add, ...tee(1), ...get(5), ne, 0x0d, 0x00, 0x0b],
+    0x0b,
+  ];
+}
+
+/**
+ * `mix16x2(in, out, frames, scale)` and `mix16x1(…)`: the int16 mix-down for 2 and 1 channels,
+ * four frames per f32x4 step (a few frames past `frames` may be read and written, into the caller's
+ * slack). With `scale` a power of two (1/65536, 1/32768) every step is exact, so the floats equal
+ * the TypeScript's float64 sum · scale rounded to f32.
+ */
+function mixSimdCode(channels: 1 | 2): number[] {
+  const get = (i: number) => [0x20, i];
+  const set = (i: number) => [0x21, i];
+  const tee = (i: number) => [0x22, i];
+  const i32 = (value: number) => [0x41, ...sleb(value)];
+  const [add, and, mul, ne] = [0x6a, 0x71, 0x6c, 0x47];
+  // i32x4.extadd_pairwise_i16x8_s of 8 samples (stereo), or i32x4.load16x4_s of 4 samples (mono).
+  const load =
+    channels === 2
+      ? [...get(0), 0xfd, 0x00, 0x00, 0x00, 0xfd, 0x7e]
+      : [...get(0), 0xfd, 0x03, 0x00, 0x00];
+  // Params: 0 in, 1 out, 2 frames, 3 scale (f32). Locals: 4 end (i32) | 5 scale × 4 (v128).
+  return [
+    ...[0x02, 0x01, 0x7f, 0x01, 0x7b],
+    ...[...get(1), ...get(2), ...i32(3), add, ...i32(-4), and, ...i32(4), mul, add, ...set(4)],
+    ...[...get(3), 0xfd, 0x13, ...set(5)], // f32x4.splat
+    ...[0x03, 0x40, ...get(1), ...load],
+    ...[0xfd, 0xfa, 0x01, ...get(5), 0xfd, 0xe6, 0x01, 0xfd, 0x0b, 0x00, 0x00], // convert, mul, store
+    ...[...get(0), ...i32(8 * channels), add, ...set(0)],
+    ...[...get(1), ...i32(16), add, ...tee(1), ...get(4), ne, 0x0d, 0x00, 0x0b],
+    0x0b,
+  ];
+}
+
 /** I0 by its power series, as the WebAssembly design computes it (for the window's normalisation). */
 function besselI0Series(x: number): number {
   const q = (x * x) / 4;
@@ -492,24 +604,39 @@ export function firModuleBytes(): Uint8Array {
   ];
   const kaiser = kaiserCode();
   const bank = bankCode();
+  const quantize = quantizeCode();
+  const mix16 = mix16Code();
+  const mixStereo = mixSimdCode(2);
+  const mixMono = mixSimdCode(1);
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [
-      ...[0x03, 0x60, 0x07, ...new Array<number>(7).fill(0x7f), 0x00], // fir: 7 × i32
+      ...[0x06, 0x60, 0x07, ...new Array<number>(7).fill(0x7f), 0x00], // fir: 7 × i32
       ...[0x60, 0x07, 0x7f, 0x7f, ...new Array<number>(5).fill(0x7c), 0x00], // kaiser: 2 × i32, 5 × f64
       ...[0x60, 0x05, ...new Array<number>(5).fill(0x7f), 0x00], // bank: 5 × i32
+      ...[0x60, 0x06, 0x7f, 0x7f, 0x7f, 0x7c, 0x7f, 0x7f, 0x01, 0x7f], // quantize: (i32 i32 i32 f64 i32 i32) → i32
+      ...[0x60, 0x05, 0x7f, 0x7f, 0x7f, 0x7f, 0x7c, 0x00], // mix16: 4 × i32, f64
+      ...[0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7d, 0x00], // mix16x2, mix16x1: 3 × i32, f32
     ]),
     ...section(2, [0x01, 0x01, 0x65, 0x01, 0x6d, 0x02, 0x00, 0x01]), // memory "e"."m"
-    ...section(3, [0x03, 0x00, 0x01, 0x02]),
+    ...section(3, [0x07, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x05]),
     ...section(7, [
-      ...[0x03, 0x03, 0x66, 0x69, 0x72, 0x00, 0x00], // export "fir"
+      ...[0x07, 0x03, 0x66, 0x69, 0x72, 0x00, 0x00], // export "fir"
       ...[0x06, 0x6b, 0x61, 0x69, 0x73, 0x65, 0x72, 0x00, 0x01], // export "kaiser"
       ...[0x04, 0x62, 0x61, 0x6e, 0x6b, 0x00, 0x02], // export "bank"
+      ...[0x08, ...[...'quantize'].map((c) => c.charCodeAt(0)), 0x00, 0x03], // export "quantize"
+      ...[0x05, ...[...'mix16'].map((c) => c.charCodeAt(0)), 0x00, 0x04], // export "mix16"
+      ...[0x07, ...[...'mix16x2'].map((c) => c.charCodeAt(0)), 0x00, 0x05], // export "mix16x2"
+      ...[0x07, ...[...'mix16x1'].map((c) => c.charCodeAt(0)), 0x00, 0x06], // export "mix16x1"
     ]),
     ...section(10, [
-      ...[0x03, ...uleb(code.length), ...code],
+      ...[0x07, ...uleb(code.length), ...code],
       ...[...uleb(kaiser.length), ...kaiser],
       ...[...uleb(bank.length), ...bank],
+      ...[...uleb(quantize.length), ...quantize],
+      ...[...uleb(mix16.length), ...mix16],
+      ...[...uleb(mixStereo.length), ...mixStereo],
+      ...[...uleb(mixMono.length), ...mixMono],
     ]),
   ]);
 }
@@ -558,6 +685,19 @@ function kaiserCode(): number[] {
   ];
 }
 
+/** Signed LEB128, as WebAssembly encodes i32 constants. */
+function sleb(value: number): number[] {
+  const bytes: number[] = [];
+  let rest = value | 0;
+  for (;;) {
+    const byte = rest & 0x7f;
+    rest >>= 7;
+    const done = (rest === 0 && (byte & 0x40) === 0) || (rest === -1 && (byte & 0x40) !== 0);
+    bytes.push(done ? byte : byte | 0x80);
+    if (done) return bytes;
+  }
+}
+
 function uleb(value: number): number[] {
   const bytes: number[] = [];
   let rest = value;
@@ -581,7 +721,7 @@ type FirFunction = (
 
 /** {@link firModuleBytes} as base64: what the runtime compiles. Regenerate it when the assembler changes. */
 export const WASM_MODULE_BASE64 =
-  'AGFzbQEAAAABHQNgB39/f39/f38AYAd/f3x8fHx8AGAFf39/f38AAggBAWUBbQIAAQMEAwABAgcXAwNmaXIAAAZrYWlzZXIAAQRiYW5rAAIK0AQD0gECBH8CewNAIAIgBSADbGohByABIgggA2ohCf0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQwDQCALIAj9AAAAIAf9AAAA/eYB/eQBIQsgDCAI/QAAECAH/QAAEP3mAf3kASEMIAdBIGohByAIQSBqIgggCUcNAAsgACALIAz95AEiC/0fACAL/R8BkiAL/R8CkiAL/R8DkjgCACAAQQRqIQAgBiAFQQhsaiIKKAIAIAFqIQEgCigCBCEFIARBAWsiBA0ACwu3AQICfwd8RAAAAAAAAAAAIQlEAAAAAAAA8D8hCkEBIQcDQCAJIAKiIAogA6KgIQsgCiACoiAJIAOioSEKIAshCUQAAAAAAADwPyAHtyABt6MiCyALoqEgBaIhDEQAAAAAAADwPyINIQ5BASEIA0AgDSAMoiAItyIPIA+ioyINIA6gIQ4gCEEBaiIIQSlHDQALIAAgB0EDdGogBiAOoiAJoiAEIAe3oqM5AwAgB0EBaiIHIAFHDQALC8ABAgR/AXxBACEFA0BEAAAAAAAAAAAhCUEAIQYDQCAJIAUgAiADQQFrIAZrbGohByABQQAgB2sgByAHQQBIG0EDdGorAwCgIQkgBkEBaiIGIANBAXRHDQALIAAgBSAEbEECdGohCEEAIQYDQCAIIAZBAnRqIAUgAiADQQFrIAZrbGohByABQQAgB2sgByAHQQBIG0EDdGorAwAgCaO2OAIAIAZBAWoiBiADQQF0Rw0ACyAFQQFqIgUgAkEBakcNAAsL';
+  'AGFzbQEAAAABNgZgB39/f39/f38AYAd/f3x8fHx8AGAFf39/f38AYAZ/f398f38Bf2AFf39/f3wAYAR/f399AAIIAQFlAW0CAAEDCAcAAQIDBAUFBz4HA2ZpcgAABmthaXNlcgABBGJhbmsAAghxdWFudGl6ZQADBW1peDE2AAQHbWl4MTZ4MgAFB21peDE2eDEABgqOCAfSAQIEfwJ7A0AgAiAFIANsaiEHIAEiCCADaiEJ/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDANAIAsgCP0AAAAgB/0AAAD95gH95AEhCyAMIAj9AAAQIAf9AAAQ/eYB/eQBIQwgB0EgaiEHIAhBIGoiCCAJRw0ACyAAIAsgDP3kASIL/R8AIAv9HwGSIAv9HwKSIAv9HwOSOAIAIABBBGohACAGIAVBCGxqIgooAgAgAWohASAKKAIEIQUgBEEBayIEDQALC7cBAgJ/B3xEAAAAAAAAAAAhCUQAAAAAAADwPyEKQQEhBwNAIAkgAqIgCiADoqAhCyAKIAKiIAkgA6KhIQogCyEJRAAAAAAAAPA/IAe3IAG3oyILIAuioSAFoiEMRAAAAAAAAPA/Ig0hDkEBIQgDQCANIAyiIAi3Ig8gD6KjIg0gDqAhDiAIQQFqIghBKUcNAAsgACAHQQN0aiAGIA6iIAmiIAQgB7eiozkDACAHQQFqIgcgAUcNAAsLwAECBH8BfEEAIQUDQEQAAAAAAAAAACEJQQAhBgNAIAkgBSACIANBAWsgBmtsaiEHIAFBACAHayAHIAdBAEgbQQN0aisDAKAhCSAGQQFqIgYgA0EBdEcNAAsgACAFIARsQQJ0aiEIQQAhBgNAIAggBkECdGogBSACIANBAWsgBmtsaiEHIAFBACAHayAHIAdBAEgbQQN0aisDACAJo7Y4AgAgBkEBaiIGIANBAXRHDQALIAVBAWoiBSACQQFqRw0ACwvdAQICfwF8IAAgAkEEbGohBgNAIAAqAgC7IAOiIQggBQRAIAQgBEENdHMhBCAEIARBEXZzIQQgBCAEQQV0cyEEIAggBEH//wNxuCAEQRB2uKBEAAAAAAAA8D6iRAAAAAAAAPA/oaAhCAsgCEQAAAAAAADgP6CcIghEAAAAAMD/30BkBEBEAAAAAMD/30AhCCAHQQFqIQcFIAhEAAAAAAAA4MBjBEBEAAAAAAAA4MAhCCAHQQFqIQcLCyABIAiqOwEAIAFBAmohASAAQQRqIgAgBkcNAAtBACAHNgIAIAQLTgEDfyABIAJBBGxqIQUDQEEAIQYgAyEHA0AgBiAALgEAaiEGIABBAmohACAHQQFrIgcNAAsgASAGtyAEorY4AgAgAUEEaiIBIAVHDQALC0gCAX8BeyABIAJBA2pBfHFBBGxqIQQgA/0TIQUDQCABIAD9AAAA/X79+gEgBf3mAf0LAAAgAEEQaiEAIAFBEGoiASAERw0ACwtGAgF/AXsgASACQQNqQXxxQQRsaiEEIAP9EyEFA0AgASAA/QMAAP36ASAF/eYB/QsAACAAQQhqIQAgAUEQaiIBIARHDQALCw==';
 
 /** The part of the WebAssembly global used here (the package's `lib` has no DOM types). */
 interface WasmApi {
@@ -609,6 +749,23 @@ function simdModule(): object | null {
     }
   }
   return firModule;
+}
+
+/**
+ * A fresh instance of the module with its own memory of `bytes` bytes, or undefined where
+ * WebAssembly SIMD is missing. Not part of the package's exports.
+ */
+export function wasmInstance(
+  bytes: number,
+): { exports: Record<string, (...args: number[]) => number>; buffer: ArrayBuffer } | undefined {
+  const module = simdModule();
+  if (wasm === undefined || module === null) return undefined;
+  const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  const instance = new wasm.Instance(module, { e: { m: memory } });
+  return {
+    exports: instance.exports as Record<string, (...args: number[]) => number>,
+    buffer: memory.buffer,
+  };
 }
 
 /** True when this host runs the WebAssembly SIMD kernel (Node ≥ 16.4 does). Not part of the package's exports. */
