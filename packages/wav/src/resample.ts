@@ -132,15 +132,11 @@ export function designBank(
   fast: boolean,
 ): Float32Array {
   const last = phases * halfWidth;
-  const module = fast ? simdModule() : null;
-  if (wasm !== undefined && module !== null) {
-    const bankAt = (last + 1) * 8;
-    const bankLength = (phases + 1) * taps;
-    const memory = new wasm.Memory({ initial: Math.ceil((bankAt + bankLength * 4) / 65536) });
-    const exports = new wasm.Instance(module, { e: { m: memory } }).exports as Record<
-      string,
-      (...args: number[]) => void
-    >;
+  const bankAt = (last + 1) * 8;
+  const bankLength = (phases + 1) * taps;
+  const instance = fast ? wasmInstance(bankAt + bankLength * 4) : undefined;
+  if (instance !== undefined) {
+    const { exports, buffer } = instance;
     const step = (2 * Math.PI * cutoff) / phases; // angle π·x advanced per j
     const norm = besselI0Series(beta);
     exports.kaiser!(
@@ -152,11 +148,11 @@ export function designBank(
       (beta * beta) / 4,
       (2 * cutoff) / norm,
     );
-    const table = new Float64Array(memory.buffer, 0, last + 1);
+    const table = new Float64Array(buffer, 0, last + 1);
     table[0] = 2 * cutoff;
     table[last] = 0; // the window's end
     exports.bank!(bankAt, 0, phases, halfWidth, taps);
-    return new Float32Array(memory.buffer, bankAt, bankLength).slice();
+    return new Float32Array(buffer, bankAt, bankLength).slice();
   }
   const windowNorm = besselI0(beta);
   const kernel = new Float64Array(last + 1);
@@ -760,12 +756,16 @@ export function wasmInstance(
 ): { exports: Record<string, (...args: number[]) => number>; buffer: ArrayBuffer } | undefined {
   const module = simdModule();
   if (wasm === undefined || module === null) return undefined;
-  const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-  const instance = new wasm.Instance(module, { e: { m: memory } });
-  return {
-    exports: instance.exports as Record<string, (...args: number[]) => number>,
-    buffer: memory.buffer,
-  };
+  try {
+    const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+    const instance = new wasm.Instance(module, { e: { m: memory } });
+    return {
+      exports: instance.exports as Record<string, (...args: number[]) => number>,
+      buffer: memory.buffer,
+    };
+  } catch {
+    return undefined; // no memory for another instance (address space): the TypeScript paths run
+  }
 }
 
 /** True when this host runs the WebAssembly SIMD kernel (Node ≥ 16.4 does). Not part of the package's exports. */
@@ -784,8 +784,7 @@ function simdKernel(
   capacity: number,
   outCapacity: number,
 ): FirKernel | undefined {
-  const module = simdModule();
-  if (wasm === undefined || module === null || filter.phases !== filter.up) return undefined;
+  if (filter.phases !== filter.up) return undefined;
   const { up, down, taps, coefficients } = filter;
   const padded = Math.ceil(taps / 8) * 8;
   const coefBytes = up * padded * 4;
@@ -794,20 +793,21 @@ function simdKernel(
   const inputLength = capacity + padded;
   const outputAt = inputAt + inputLength * 4;
   const total = outputAt + outCapacity * 4;
-  const memory = new wasm.Memory({ initial: Math.ceil(total / 65536) });
-  const instance = new wasm.Instance(module, { e: { m: memory } });
+  const instance = wasmInstance(total);
+  if (instance === undefined) return undefined;
+  const { buffer } = instance;
   const fir = instance.exports.fir as FirFunction;
-  const bank = new Float32Array(memory.buffer, 0, up * padded);
+  const bank = new Float32Array(buffer, 0, up * padded);
   for (let phase = 0; phase < up; phase++)
     bank.set(coefficients.subarray(phase * taps, (phase + 1) * taps), phase * padded);
-  const table = new Int32Array(memory.buffer, tableAt, up * 2);
+  const table = new Int32Array(buffer, tableAt, up * 2);
   for (let r = 0; r < up; r++) {
     table[2 * r] = Math.floor((r + down) / up) * 4;
     table[2 * r + 1] = (r + down) % up;
   }
   return {
-    input: new Float32Array(memory.buffer, inputAt, inputLength),
-    output: new Float32Array(memory.buffer, outputAt, outCapacity),
+    input: new Float32Array(buffer, inputAt, inputLength),
+    output: new Float32Array(buffer, outputAt, outCapacity),
     run(start, count, first) {
       const r = (first * down) % up;
       fir(outputAt, inputAt + start * 4, 0, padded * 4, count, r, tableAt);
