@@ -152,6 +152,10 @@ describe('pcmLayoutOf', () => {
     expect(() =>
       pcmLayoutOf({ tag: 1, channels: 0, sampleRate: 8000, bitsPerSample: 16, blockAlign: 2 }),
     ).toThrow(/channel count/);
+    // Mono 16-bit in 4-byte frames: read by blockAlign alone it would decode as int32.
+    expect(() =>
+      pcmLayoutOf({ tag: 1, channels: 1, sampleRate: 8000, bitsPerSample: 16, blockAlign: 4 }),
+    ).toThrow('WAV blockAlign is 4; the converter decodes 2 (1 channels × 16 bits)');
   });
 });
 

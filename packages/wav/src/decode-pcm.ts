@@ -112,6 +112,14 @@ export function pcmLayoutOf(format: PcmFormatFields): PcmLayout {
       tag === WAVE_FORMAT.pcm ? 'integer samples of 1 to 4 bytes' : 'float samples of 4 or 8 bytes',
       `${bytesPerSample} bytes`,
     );
+  // A container wider than the samples (mono 16-bit with blockAlign 4) is ambiguous: decoding it
+  // by blockAlign alone would read int32 and write half the duration of noise.
+  if (Math.ceil(format.bitsPerSample / 8) !== bytesPerSample)
+    throw unsupported(
+      'blockAlign',
+      `${channels * Math.ceil(format.bitsPerSample / 8)} (${channels} channels × ${format.bitsPerSample} bits)`,
+      blockAlign,
+    );
   return { encoding, channels, sampleRate, blockAlign, bytesPerSample };
 }
 
