@@ -98,7 +98,11 @@ function compileValue(schema: z.ZodType): FieldCheck {
       const element = def.element?.def as { type: string; checks?: unknown[] } | undefined;
       if (def.checks === undefined || def.checks.length === 0) {
         if (element?.type === 'string' && (element.checks?.length ?? 0) === 0) {
-          return (value) => Array.isArray(value) && value.every((item) => typeof item === 'string');
+          return (value) => {
+            if (!Array.isArray(value)) return false;
+            for (const item of value) if (typeof item !== 'string') return false;
+            return true;
+          };
         }
       }
       break;
