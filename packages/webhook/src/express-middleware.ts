@@ -3,6 +3,9 @@ import { SiphookError } from '@siphook/schema';
 import { pipelineOf, type WebhookHandler } from './create-webhook-handler.js';
 import { servePush, toNodeListener } from './to-node-listener.js';
 
+const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
+const EMPTY = new Uint8Array(0);
+
 /** An Express (4 or 5) middleware, typed with node:http types so Express stays optional. */
 export type ExpressMiddleware = (
   request: IncomingMessage & { body?: unknown },
@@ -27,14 +30,19 @@ export function expressMiddleware(handler: WebhookHandler): ExpressMiddleware {
     if (body instanceof Uint8Array) preread = body;
     else if (typeof body === 'string') preread = Buffer.from(body, 'utf8');
     else if (request.readableEnded || (request as { _body?: boolean })._body === true) {
-      // A parser turned the body into an object: the exact bytes the signature covers are gone.
-      next(
-        new SiphookError(
-          'WEBHOOK_BODY_CONSUMED',
-          'request body: expected the raw bytes (mount expressMiddleware before body parsers, or after express.raw()); received a body another middleware already parsed',
-        ),
-      );
-      return;
+      // An app-wide JSON (or other) parser ate a body that is not a form: the content type alone
+      // decides it, so answer 415 as for any other wrong push instead of a server error.
+      if (!FORM_TYPE.test(request.headers['content-type'] ?? '')) preread = EMPTY;
+      else {
+        // A parser turned the body into an object: the exact bytes the signature covers are gone.
+        next(
+          new SiphookError(
+            'WEBHOOK_BODY_CONSUMED',
+            'request body: expected the raw bytes (mount expressMiddleware before body parsers, or after express.raw()); received a body another middleware already parsed',
+          ),
+        );
+        return;
+      }
     }
     if (pipeline !== undefined) servePush(pipeline, request, response, preread);
     else listener!(request, response);

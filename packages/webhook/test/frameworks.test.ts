@@ -102,6 +102,7 @@ describe('Express 5', () => {
     app.use('/sipgate', expressMiddleware(makeHandler()));
     app.use('/raw', express.raw({ type: '*/*' }), expressMiddleware(makeHandler()));
     app.use('/parsed', express.urlencoded({ extended: false }), expressMiddleware(makeHandler()));
+    app.use('/app-json', express.json(), expressMiddleware(makeHandler()));
     await new Promise<void>((resolve) => {
       server = app.listen(0, '127.0.0.1', () => resolve());
     });
@@ -147,7 +148,22 @@ describe('Express 5', () => {
     expect(await (await fetch(`${url}/health`)).text()).toBe('ok');
   });
 
-  it('reports a body another parser consumed as a 500, instead of guessing', async () => {
+  it('answers a JSON push 415 even when an app-wide express.json() parsed it first', async () => {
+    const response = await fetch(`${url}/app-json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ event: 'newCall', callId: '1' }),
+    });
+    expect(response.status).toBe(415);
+    await response.arrayBuffer();
+    const next = await postForm(`${url}/app-json`, CONTRACT_EXAMPLES.newCall, {
+      'x-sipgate-signature': signBody(CONTRACT_EXAMPLES.newCall, keys.privateKey),
+    });
+    expect(next.status).toBe(200);
+    await next.arrayBuffer();
+  });
+
+  it('reports a form body another parser consumed as a 500, instead of guessing', async () => {
     const body = CONTRACT_EXAMPLES.newCall;
     const response = await postForm(`${url}/parsed`, body, {
       'x-sipgate-signature': signBody(body, keys.privateKey),
