@@ -28,7 +28,7 @@ import {
   xmlReply,
 } from './http-replies.js';
 import { sipgatePublicKey } from './sipgate-public-key.js';
-import { type AsyncSignatureVerifier, createAsyncSignatureVerifier } from './verify-signature.js';
+import { createSignatureVerifier, type SignatureVerifier } from './verify-signature.js';
 import type { EventHandler, WebhookOptions } from './webhook-options.js';
 import { type CallbackUrls, createCallbackUrls, wireCallbacks } from './wire-callbacks.js';
 
@@ -142,10 +142,10 @@ export function createPushPipeline(options: WebhookOptions): PushPipeline {
   const logger: Logger =
     options.logger ?? pino({ level: 'info' }, pino.destination({ dest: 1, sync: false }));
   const store: CallStore = options.store ?? createMemoryCallStore();
-  const verifySignature: AsyncSignatureVerifier | undefined =
+  const verifySignature: SignatureVerifier | undefined =
     options.signature === false
       ? undefined
-      : createAsyncSignatureVerifier(options.signature?.publicKeys ?? [sipgatePublicKey()]);
+      : createSignatureVerifier(options.signature?.publicKeys ?? [sipgatePublicKey()]);
   const checkBasicAuth: BasicAuthCheck | undefined = options.basicAuth
     ? createBasicAuthCheck(options.basicAuth)
     : undefined;
@@ -270,13 +270,8 @@ export function createPushPipeline(options: WebhookOptions): PushPipeline {
     return lastReply;
   };
 
-  /**
-   * Step 4: allow-list (403), Basic auth (401), signature (401). Cheapest first; the signature is
-   * checked in the thread pool, so that answer comes as a promise.
-   */
-  const authenticate = (
-    request: PushRequest,
-  ): PushReply | undefined | Promise<PushReply | undefined> => {
+  /** Step 4: allow-list (403), Basic auth (401), signature (401). Cheapest first. */
+  const authenticate = (request: PushRequest): PushReply | undefined => {
     if (checkAddress !== undefined && !checkAddress(request.remoteAddress, request.forwardedFor)) {
       return ADDRESS_NOT_ALLOWED;
     }
@@ -285,9 +280,7 @@ export function createPushPipeline(options: WebhookOptions): PushPipeline {
     }
     if (verifySignature !== undefined) {
       if (request.signature === undefined || request.signature === '') return SIGNATURE_MISSING;
-      return verifySignature(request.body, request.signature).then((valid) =>
-        valid ? undefined : SIGNATURE_INVALID,
-      );
+      if (!verifySignature(request.body, request.signature)) return SIGNATURE_INVALID;
     }
     return undefined;
   };
@@ -483,8 +476,10 @@ export function createPushPipeline(options: WebhookOptions): PushPipeline {
         logger.error({ err: error, callId: event?.callId }, 'webhook pipeline failed');
         return finish(INTERNAL_ERROR);
       };
-      /** Steps 5 to 7, once the request is authentic. */
-      const answer = (): PushReply | Promise<PushReply> => {
+      try {
+        if (!isFormContentType(request.contentType)) return finish(UNSUPPORTED_MEDIA_TYPE);
+        const refused = authenticate(request);
+        if (refused !== undefined) return finish(refused);
         try {
           event = decodeEvent(request.body);
         } catch (error) {
@@ -493,21 +488,6 @@ export function createPushPipeline(options: WebhookOptions): PushPipeline {
         const xml = respond(event, urlsFor(request));
         if (typeof xml === 'string') return finish(replyOf(xml));
         return xml.then((text) => finish(replyOf(text)), failed);
-      };
-      try {
-        if (!isFormContentType(request.contentType)) return finish(UNSUPPORTED_MEDIA_TYPE);
-        const refused = authenticate(request);
-        if (refused === undefined) return answer();
-        if (refused instanceof Promise) {
-          return refused.then((reply) => {
-            try {
-              return reply === undefined ? answer() : finish(reply);
-            } catch (error) {
-              return failed(error);
-            }
-          }, failed);
-        }
-        return finish(refused);
       } catch (error) {
         return failed(error);
       }

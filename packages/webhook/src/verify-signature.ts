@@ -18,7 +18,15 @@ export type SignatureVerifier = (body: Uint8Array, signature: string) => boolean
  * verifySignature(body, request.headers.get('x-sipgate-signature') ?? '') // true or false
  */
 export function createSignatureVerifier(keys: readonly PublicKeyInput[]): SignatureVerifier {
-  const candidates = prepareKeys(keys);
+  if (keys.length === 0) {
+    throw new SiphookError(
+      'WEBHOOK_OPTIONS_INVALID',
+      'signature.publicKeys: expected at least one public key (PEM or KeyObject); received an empty list',
+    );
+  }
+  // An RSA PKCS#1 v1.5 signature is exactly as long as its key's modulus, so a key of another size
+  // is skipped without asking OpenSSL (which would say no, but only after ~8 µs of setup).
+  const candidates = keys.map(toPublicKey).map((key) => ({ key, size: signatureBytes(key) }));
   return (body, signature) => {
     const bytes = decodeBase64(signature);
     if (bytes === undefined) return false;
@@ -32,64 +40,6 @@ export function createSignatureVerifier(keys: readonly PublicKeyInput[]): Signat
     }
     return false;
   };
-}
-
-/** Like {@link SignatureVerifier}, answered once the check has run off the main thread. */
-export type AsyncSignatureVerifier = (body: Uint8Array, signature: string) => Promise<boolean>;
-
-/**
- * The same check as {@link createSignatureVerifier}, run in libuv's thread pool (`crypto.verify`
- * with a callback): an RSA verification takes ~30 µs (2048-bit) to ~110 µs (4096-bit, sipgate.io's
- * key) of CPU, during which the event loop keeps serving other requests. Never rejects.
- *
- * @throws {SiphookError} `WEBHOOK_OPTIONS_INVALID` when no key is given or one cannot be parsed.
- */
-export function createAsyncSignatureVerifier(
-  keys: readonly PublicKeyInput[],
-): AsyncSignatureVerifier {
-  const candidates = prepareKeys(keys);
-  return (body, signature) => {
-    const bytes = decodeBase64(signature);
-    if (bytes === undefined) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const tryFrom = (first: number): void => {
-        for (let index = first; index < candidates.length; index++) {
-          const { key, size } = candidates[index]!;
-          if (size !== undefined && bytes.length !== size) continue;
-          try {
-            verify('sha256', body, key, bytes, (error, valid) => {
-              if (error === null && valid) resolve(true);
-              else tryFrom(index + 1);
-            });
-            return;
-          } catch {
-            // Refused before it started: not valid for this key.
-          }
-        }
-        resolve(false);
-      };
-      tryFrom(0);
-    });
-  };
-}
-
-interface Candidate {
-  key: KeyObject;
-  /** Bytes of this key's signatures, when Node reports the modulus. */
-  size: number | undefined;
-}
-
-/** Parses the keys once; at least one is needed. */
-function prepareKeys(keys: readonly PublicKeyInput[]): Candidate[] {
-  if (keys.length === 0) {
-    throw new SiphookError(
-      'WEBHOOK_OPTIONS_INVALID',
-      'signature.publicKeys: expected at least one public key (PEM or KeyObject); received an empty list',
-    );
-  }
-  // An RSA PKCS#1 v1.5 signature is exactly as long as its key's modulus, so a key of another size
-  // is skipped without asking OpenSSL (which would say no, but only after ~8 µs of setup).
-  return keys.map(toPublicKey).map((key) => ({ key, size: signatureBytes(key) }));
 }
 
 /** The byte length of this key's signatures; undefined if Node does not report the modulus. */
