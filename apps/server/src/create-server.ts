@@ -109,7 +109,9 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
   const listenUrl = urlOfAddress(server, resolved.tls !== undefined);
   const url = resolved.publicUrl ?? listenUrl;
   prefix = new URL(url).pathname.replace(/\/+$/, '');
-  const audioUrl = `${url}/audio`;
+  // Prompts are public: credentials of a public URL belong in callback URLs only, never in Play
+  // URLs (they would reach every transcript and log that quotes a response).
+  const audioUrl = `${withoutCredentials(url)}/audio`;
 
   let audioHost: AudioHost | undefined;
   let runner: FlowRunner;
@@ -188,7 +190,12 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
 
   const webhookUrl = withCredentials(`${url}/`, resolved.basicAuth);
   logger.info(
-    { url, listenUrl, flow: flow.file ?? '(object)', signature: resolved.signature },
+    {
+      url: withoutCredentials(url),
+      listenUrl,
+      flow: flow.file ?? '(object)',
+      signature: resolved.signature,
+    },
     'siphook server listening',
   );
   return {
@@ -283,6 +290,14 @@ function urlOfAddress(server: http.Server, secure: boolean): string {
   else if (host === '::') host = '[::1]';
   else if (address.family === 'IPv6' || host.includes(':')) host = `[${host}]`;
   return `${secure ? 'https' : 'http'}://${host}:${address.port}`;
+}
+
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.username === '' && parsed.password === '') return url;
+  parsed.username = '';
+  parsed.password = '';
+  return url.endsWith('/') ? parsed.href : parsed.href.replace(/\/$/, '');
 }
 
 function withCredentials(

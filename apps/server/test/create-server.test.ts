@@ -5,6 +5,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isSiphookError } from '@siphook/schema';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type SiphookServer } from '../src/index.js';
 import { post, send, sendRaw, signBody, testKeyPair } from './http-client.js';
@@ -279,6 +280,25 @@ describe('createServer configuration', { timeout: 30_000 }, () => {
       });
       expectXml(ok);
       expect(ok.body).toContain('onHangup="http://sip:s3cret%3Ax@');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps credentials of publicUrl in callback URLs only: not in Play URLs, not in logs', async () => {
+    const lines: string[] = [];
+    const server = await createServer({
+      port: 0,
+      signature: false,
+      publicUrl: 'https://sip:s3cret@hooks.example.com/sipgate',
+      logger: pino({ level: 'info' }, { write: (line: string) => lines.push(line) }),
+    });
+    try {
+      const reply = await post(`${server.listenUrl}/sipgate`, CONTRACT_CURLS[0]!);
+      expectXml(reply);
+      expect(reply.body).toContain('onData="https://sip:s3cret@hooks.example.com/sipgate/dtmf"');
+      expect(reply.body).toContain('<Url>https://hooks.example.com/sipgate/audio/welcome');
+      expect(lines.join('')).not.toContain('s3cret');
     } finally {
       await server.close();
     }
