@@ -369,6 +369,12 @@ describe('isHttpUrl', () => {
     ['data:audio/wav;base64,AAAA', false],
     ['http://exa mple.com', false],
     ['http://example.com/\tx', false],
+    ['http://example.com/\ufffe', false],
+    ['http://example.com/\uffff', false],
+    ['http://example.com/\ud800x', false],
+    ['http://example.com/x\udc00', false],
+    ['http://example.com/😀', true],
+    ['http://example.com/ä?q=ü', true],
   ])('isHttpUrl(%j) is %s', (url, ok) => {
     expect(isHttpUrl(url)).toBe(ok);
   });

@@ -3,11 +3,17 @@ import { type Issue, SiphookError, summarizeIssues } from './siphook-error.js';
 import { fromZodIssues } from './zod-issues.js';
 
 const URL_EXPECTED = 'an absolute http(s) URL';
-const NO_SPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
+// Also refused: what no XML 1.0 document can carry (U+FFFE, U+FFFF, lone surrogates), since
+// every URL here ends up in a <Response>.
+const NO_SPACE_OR_CONTROL =
+  /[\s\u0000-\u001f\u007f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 // A host must follow the slashes: WHATWG would read `http:///x` as host `x`, a receiver may not.
 const HTTP_PREFIX = /^https?:\/\/[^/\\]/i;
 
-/** True for an absolute `http:` or `https:` URL with a host (`user:pass@` allowed). */
+/**
+ * True for an absolute `http:` or `https:` URL with a host (`user:pass@` allowed), without
+ * whitespace, control characters or characters XML 1.0 cannot carry.
+ */
 export function isHttpUrl(value: string): boolean {
   if (!HTTP_PREFIX.test(value) || NO_SPACE_OR_CONTROL.test(value)) return false;
   try {

@@ -179,7 +179,8 @@ describe('encodeResponse', () => {
   it('refuses a URL holding a character XML cannot carry, instead of dropping it', () => {
     for (const bad of ['\uffff', '\ufffe', '\ud800']) {
       const url = `https://example.com/${bad}`;
-      expect(parseResponse({ actions: [{ action: 'Play', url }] })).toBeTruthy(); // the schema allows it
+      // The schema refuses it too (isHttpUrl), so the message comes with the model path.
+      expect(() => parseResponse({ actions: [{ action: 'Play', url }] })).toThrow();
       expect(() => encodeResponse({ actions: [{ action: 'Play', url }] })).toThrow(
         expect.objectContaining({
           code: 'RESPONSE_INVALID',

@@ -18,12 +18,12 @@ const PORT = '(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2
  * http(s) URLs that WHATWG `new URL()` is certain to accept with a non-empty host: ASCII host
  * names whose last label starts with a letter (so never an IPv4 candidate) and no `xn--` label
  * (punycode may be invalid), or a dotted IPv4 address; an optional port up to 65535; then
- * anything but whitespace and controls (the path, query and fragment are percent-encoded by the
- * URL parser, never refused). Everything else goes to the schema's own `isHttpUrl`.
+ * anything but whitespace, controls, surrogates and U+FFFE/U+FFFF (the path, query and fragment
+ * are percent-encoded by the URL parser, never refused; astral characters take the slow road). Everything else goes to the schema's own `isHttpUrl`.
  */
 const CERTAINLY_HTTP_URL = new RegExp(
   `^https?://(?:(?:(?!xn--)[a-z0-9-]+\\.)*(?!xn--)[a-z][a-z0-9-]*|${OCTET}(?:\\.${OCTET}){3})` +
-    `(?::${PORT})?(?:[/?#][^\\s\\u0000-\\u001f\\u007f]*)?$`,
+    `(?::${PORT})?(?:[/?#][^\\s\\u0000-\\u001f\\u007f\\ud800-\\udfff\\ufffe\\uffff]*)?$`,
   'i',
 );
 /** The schema's E.164 rule (`^[0-9]{1,15}$`), as a loop: a regex costs more than the check here. */
