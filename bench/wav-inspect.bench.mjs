@@ -4,26 +4,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkPlayable, inspectWav } from '@siphook/wav';
+import { checkPlayable, encodeCanonicalHeader, inspectWav } from '@siphook/wav';
 import wavefile from 'wavefile';
 
 const FIVE_MIB = 5 * 1024 * 1024;
 const ROUNDS = 7;
 const PER_ROUND = 40;
 
-const file = Buffer.alloc(44 + FIVE_MIB);
-file.write('RIFF', 0, 'latin1');
-file.writeUInt32LE(36 + FIVE_MIB, 4);
-file.write('WAVEfmt ', 8, 'latin1');
-file.writeUInt32LE(16, 16);
-file.writeUInt16LE(1, 20);
-file.writeUInt16LE(1, 22);
-file.writeUInt32LE(8000, 24);
-file.writeUInt32LE(16000, 28);
-file.writeUInt16LE(2, 32);
-file.writeUInt16LE(16, 34);
-file.write('data', 36, 'latin1');
-file.writeUInt32LE(FIVE_MIB, 40);
+// A canonical Play-format file: the library's own 44-byte header, then 5 MiB of silence.
+const file = Buffer.concat([encodeCanonicalHeader(FIVE_MIB), Buffer.alloc(FIVE_MIB)]);
 const dir = mkdtempSync(join(tmpdir(), 'siphook-bench-inspect-'));
 const path = join(dir, 'prompt.wav');
 writeFileSync(path, file);

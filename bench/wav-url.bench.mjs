@@ -2,7 +2,7 @@
 // (what a naive check does) in the same run. Goal: checkUrl reads at most 64 KiB.
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import { checkUrl } from '@siphook/wav';
+import { checkUrl, encodeCanonicalHeader } from '@siphook/wav';
 import { request } from 'undici';
 
 const FIVE_MIB = 5 * 1024 * 1024;
@@ -11,19 +11,7 @@ const ROUNDS = 20;
 
 /** A canonical 8 kHz mono 16-bit file with 5 MiB of audio. */
 function bigWav() {
-  const file = Buffer.alloc(44 + FIVE_MIB);
-  file.write('RIFF', 0, 'latin1');
-  file.writeUInt32LE(36 + FIVE_MIB, 4);
-  file.write('WAVEfmt ', 8, 'latin1');
-  file.writeUInt32LE(16, 16);
-  file.writeUInt16LE(1, 20);
-  file.writeUInt16LE(1, 22);
-  file.writeUInt32LE(8000, 24);
-  file.writeUInt32LE(16000, 28);
-  file.writeUInt16LE(2, 32);
-  file.writeUInt16LE(16, 34);
-  file.write('data', 36, 'latin1');
-  file.writeUInt32LE(FIVE_MIB, 40);
+  const file = Buffer.concat([encodeCanonicalHeader(FIVE_MIB), Buffer.alloc(FIVE_MIB)]);
   for (let i = 44; i < file.length; i++) file[i] = (i * 31) & 0xff;
   return file;
 }
