@@ -29,7 +29,11 @@ interface EventPlan {
   isList: readonly boolean[];
   listSet: Set<string>;
   /** Builds the object to validate from the slots: lists default to `[]`, empty scalars are absent. */
-  build: (event: string, values: readonly unknown[]) => Record<string, unknown>;
+  build: (
+    event: string,
+    values: readonly unknown[],
+    extra: Record<string, string | string[]>,
+  ) => Record<string, unknown>;
   /**
    * The event's schema without the unknown-key check: decodeEvent builds the candidate from known
    * fields only, so strictness would only cost time. Same shape, so the same single source of truth.
@@ -99,8 +103,8 @@ function compileBuilder(names: readonly string[], isList: readonly boolean[]): E
     else lines.push(`if (v[${slot}] !== undefined && v[${slot}] !== '') c.${name} = v[${slot}];`);
   });
   if (names.includes('dtmf')) lines.push(`if (c.dtmf === undefined) c.dtmf = '';`);
-  lines.push('return c;');
-  return new Function('e', 'v', lines.join('\n')) as EventPlan['build'];
+  lines.push('c.extra = x;', 'return c;');
+  return new Function('e', 'v', 'x', lines.join('\n')) as EventPlan['build'];
 }
 
 /**
@@ -186,8 +190,7 @@ export function decodeEvent(body: FormBody): WebhookEvent {
       );
   });
 
-  const candidate = plan.build(eventName, values);
-  candidate.extra = extra === NO_EXTRA ? {} : extra;
+  const candidate = plan.build(eventName, values, extra === NO_EXTRA ? {} : extra);
 
   if (issues === undefined && plan.accepts(candidate)) return candidate as WebhookEvent;
   const result = plan.schema.safeParse(candidate);
