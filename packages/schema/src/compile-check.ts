@@ -92,7 +92,15 @@ function compileValue(schema: z.ZodType): FieldCheck {
     }
     case 'enum':
     case 'literal':
-      if (values !== undefined) return (value) => values.has(value);
+      if (values !== undefined) {
+        // A few short strings compare faster than a fresh string can be hashed for a Set.
+        const list = [...values];
+        if (list.length === 1) {
+          const only = list[0];
+          return (value) => value === only;
+        }
+        return (value) => list.includes(value);
+      }
       break;
     case 'array': {
       const element = def.element?.def as { type: string; checks?: unknown[] } | undefined;

@@ -51,14 +51,17 @@ const PLANS = new Map<string, EventPlan>(
       ...slotsOf(EVENT_FIELDS[name]),
       listSet: new Set(EVENT_FIELDS[name].lists),
       schema: z.object(EVENT_SCHEMAS[name].shape) as unknown as z.ZodType<WebhookEvent>,
-      accepts: compileObjectCheck(withoutExtra(EVENT_SCHEMAS[name].shape)),
+      accepts: compileObjectCheck(hotPathShape(EVENT_SCHEMAS[name].shape)),
     },
   ]),
 );
 
-/** `extra` is built by decodeEvent itself from strings, so it needs no check on the hot path. */
-function withoutExtra(shape: Record<string, z.ZodType>): Record<string, z.ZodType> {
-  const { extra: _extra, ...rest } = shape;
+/**
+ * The fields the hot path must check: not `event` (the plan was picked by its value) and not
+ * `extra` (decodeEvent builds it from strings itself).
+ */
+function hotPathShape(shape: Record<string, z.ZodType>): Record<string, z.ZodType> {
+  const { event: _event, extra: _extra, ...rest } = shape;
   return rest;
 }
 
