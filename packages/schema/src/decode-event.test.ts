@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { catchError } from '../test/catch-error.js';
 import { decodeEvent } from './decode-event.js';
-import { isSiphookError, type SiphookError } from './siphook-error.js';
-
-/** Runs `fn`, expecting it to throw a SiphookError, and returns that error. */
-function catchError(fn: () => unknown): SiphookError {
-  try {
-    fn();
-  } catch (error) {
-    if (isSiphookError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a SiphookError, but nothing was thrown');
-}
 
 describe('decodeEvent: the curl payloads of the contract', () => {
   it('decodes the newCall example with two users', () => {

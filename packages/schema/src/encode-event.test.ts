@@ -1,19 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { catchError } from '../test/catch-error.js';
 import { decodeEvent } from './decode-event.js';
 import { encodeEvent, type WebhookEventInput } from './encode-event.js';
 import { EVENT_FIELDS, type EventName, KNOWN_HANGUP_CAUSES, type WebhookEvent } from './events.js';
-import { isSiphookError, type SiphookError } from './siphook-error.js';
-
-function catchError(fn: () => unknown): SiphookError {
-  try {
-    fn();
-  } catch (error) {
-    if (isSiphookError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a SiphookError, but nothing was thrown');
-}
 
 describe('encodeEvent', () => {
   it('encodes the contract newCall in the live wire form, brackets as %5B%5D', () => {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { catchError } from '../test/catch-error.js';
 import { isHttpUrl, parseResponse, type Response } from './response.js';
-import { isSiphookError, type SiphookError } from './siphook-error.js';
-
-function catchError(fn: () => unknown): SiphookError {
-  try {
-    fn();
-  } catch (error) {
-    if (isSiphookError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a SiphookError, but nothing was thrown');
-}
 
 // Every XML example of the contract, written as a model, and the validated model it must give.
 const examples: [name: string, input: unknown, output: Response][] = [
