@@ -59,4 +59,9 @@ export {
   parseBasicAuth,
   toPushTarget,
 } from './target-url.js';
-export { KEY_FILE_NAMES, type WrittenKeyPair, writeTestKeyPair } from './write-key-pair.js';
+export {
+  KEY_FILE_NAMES,
+  type WrittenKeyPair,
+  writeFileAtomic,
+  writeTestKeyPair,
+} from './write-key-pair.js';

@@ -67,8 +67,11 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-/** Temp file in the same folder (created with the final mode, never wider), fsync, rename. */
-async function writeFileAtomic(file: string, text: string, mode: number): Promise<void> {
+/**
+ * Writes `text` so that `file` is never half-written: a temp file in the same folder (created
+ * with the final mode, never wider), fsync, rename. Used for key pairs and JUnit reports.
+ */
+export async function writeFileAtomic(file: string, text: string, mode = 0o644): Promise<void> {
   const temp = path.join(
     path.dirname(file),
     `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`,

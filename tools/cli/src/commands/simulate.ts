@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isSiphookError } from '@siphook/schema/errors';
 import {
@@ -18,6 +17,7 @@ import {
   runSimulation,
   type Scenario,
   type ScenarioInput,
+  writeFileAtomic,
   writeTestKeyPair,
 } from '@siphook/simulator';
 import { InvalidArgumentError, Option } from 'commander';
@@ -260,23 +260,4 @@ function positiveInteger(value: string): number {
     );
   }
   return number;
-}
-
-/** Temp file beside the target, then rename: a report is never half-written. */
-async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const temp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`,
-  );
-  const handle = await open(temp, 'wx', 0o644);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-    await handle.close();
-    await rename(temp, file);
-  } catch (error) {
-    await handle.close().catch(() => {});
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
