@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { compileObjectCheck } from './compile-check.js';
-import { type FormBody, LIST_SUFFIX, toSearchParams } from './decode-form.js';
+import { type FormBody, listFieldName, toSearchParams } from './decode-form.js';
 import { EVENT_FIELDS, EVENT_NAMES, EVENT_SCHEMAS, type WebhookEvent } from './events.js';
 import { createIssue, type Issue, SiphookError, summarizeIssues } from './siphook-error.js';
 import { fromZodIssues } from './zod-issues.js';
@@ -152,18 +152,9 @@ export function decodeEvent(body: FormBody): WebhookEvent {
   let issues: Issue[] | undefined;
 
   params.forEach((value, rawKey) => {
-    let key = rawKey;
-    let list = false;
-    if (rawKey.charCodeAt(rawKey.length - 1) === 93 /* ] */) {
-      // `name[]` is what the service sends; `name[0]` is rare enough for the regex.
-      if (rawKey.charCodeAt(rawKey.length - 2) === 91 /* [ */) {
-        key = rawKey.slice(0, -2);
-        list = true;
-      } else if (LIST_SUFFIX.test(rawKey)) {
-        key = rawKey.slice(0, rawKey.lastIndexOf('['));
-        list = true;
-      }
-    }
+    const listName = listFieldName(rawKey);
+    const key = listName ?? rawKey;
+    const list = listName !== undefined;
     const slot = plan.slotOf(key);
     if (slot !== undefined) {
       const first = values[slot];

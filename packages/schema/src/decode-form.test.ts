@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeForm, forEachField, toSearchParams } from './decode-form.js';
+import { decodeForm, listFieldName, toSearchParams } from './decode-form.js';
 
 describe('decodeForm', () => {
   it('groups values by field name, with list suffixes taken off', () => {
@@ -38,17 +38,21 @@ describe('decodeForm', () => {
   });
 });
 
-describe('forEachField', () => {
-  it('visits pairs in body order', () => {
-    const seen: [string, string, boolean][] = [];
-    forEachField(new URLSearchParams('b=1&a[]=2&b=3'), (name, value, list) => {
-      seen.push([name, value, list]);
-    });
-    expect(seen).toEqual([
-      ['b', '1', false],
-      ['a', '2', true],
-      ['b', '3', false],
-    ]);
+describe('listFieldName', () => {
+  it.each([
+    ['user[]', 'user'],
+    ['user[0]', 'user'],
+    ['user[12]', 'user'],
+    ['user', undefined],
+    ['user[x]', undefined],
+    [']', undefined],
+    ['[]', ''],
+  ])('listFieldName(%j) is %j', (key, name) => {
+    expect(listFieldName(key)).toBe(name);
+  });
+
+  it('keeps the body order of values within a field', () => {
+    expect(decodeForm('b=1&a[]=2&b=3').get('b')).toEqual({ values: ['1', '3'], list: false });
   });
 });
 

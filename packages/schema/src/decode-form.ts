@@ -23,32 +23,27 @@ export const LIST_SUFFIX = /\[\d*\]$/;
  */
 export function decodeForm(body: FormBody): Map<string, FormField> {
   const fields = new Map<string, FormField>();
-  forEachField(toSearchParams(body), (key, value, list) => {
+  toSearchParams(body).forEach((value, rawKey) => {
+    const listName = listFieldName(rawKey);
+    const key = listName ?? rawKey;
     const field = fields.get(key);
-    if (field === undefined) fields.set(key, { values: [value], list });
+    if (field === undefined) fields.set(key, { values: [value], list: listName !== undefined });
     else {
       field.values.push(value);
-      field.list ||= list;
+      if (listName !== undefined) field.list = true;
     }
   });
   return fields;
 }
 
 /**
- * Calls `visit` for each pair of a form body in order, with list suffixes (`[]`, `[0]`) taken off
- * the name. The allocation-free core of {@link decodeForm}, used on the webhook hot path.
+ * The name of a list field without its suffix (`user[]`, `user[0]` → `user`), or `undefined` for
+ * a plain field. The `name[]` the service sends is decided without a regex (decodeEvent's hot path).
  */
-export function forEachField(
-  params: URLSearchParams,
-  visit: (name: string, value: string, list: boolean) => void,
-): void {
-  params.forEach((value, key) => {
-    if (key.charCodeAt(key.length - 1) === 93 /* ] */ && LIST_SUFFIX.test(key)) {
-      visit(key.slice(0, key.lastIndexOf('[')), value, true);
-    } else {
-      visit(key, value, false);
-    }
-  });
+export function listFieldName(key: string): string | undefined {
+  if (key.charCodeAt(key.length - 1) !== 93 /* ] */) return undefined;
+  if (key.charCodeAt(key.length - 2) === 91 /* [ */) return key.slice(0, -2);
+  return LIST_SUFFIX.test(key) ? key.slice(0, key.lastIndexOf('[')) : undefined;
 }
 
 /** Turns any accepted body into URLSearchParams, decoding bytes as UTF-8. */
