@@ -1,3 +1,12 @@
+export {
+  type BasicAuthCheck,
+  type BasicAuthCredentials,
+  BasicAuthCredentialsSchema,
+  basicAuthorization,
+  createBasicAuthCheck,
+  parseBasicAuth,
+  timingSafeEqual,
+} from './basic-auth.js';
 export { decodeEvent } from './decode-event.js';
 export { decodeForm, type FormBody, type FormField } from './decode-form.js';
 export { encodeEvent, type WebhookEventInput } from './encode-event.js';
@@ -48,6 +57,8 @@ export {
 export {
   createIssue,
   describeReceived,
+  type ErrorBody,
+  errorBody,
   type Issue,
   isSiphookError,
   SiphookError,

@@ -93,3 +93,24 @@ export function summarizeIssues(headline: string, issues: readonly Issue[]): str
   if (issues.length > shown.length) shown.push(`  - and ${issues.length - shown.length} more`);
   return [headline, ...shown].join('\n');
 }
+
+/** The one JSON shape in which every siphook server answers an error. */
+export interface ErrorBody {
+  error: { code: string; message: string; issues?: Issue[] };
+}
+
+/**
+ * The JSON body for an error answer: `{"error":{"code","message","issues"?}}`, the same from the
+ * webhook, the audio host and every other siphook server.
+ *
+ * @example
+ * errorBody(new SiphookError('BODY_TOO_LARGE', 'body: expected at most 65536 bytes; received more'))
+ */
+export function errorBody(
+  error: Pick<SiphookError, 'code' | 'message'> & { issues?: readonly Issue[] },
+): string {
+  const issues = error.issues;
+  const body: ErrorBody = { error: { code: error.code, message: error.message } };
+  if (issues !== undefined && issues.length > 0) body.error.issues = [...issues];
+  return JSON.stringify(body);
+}
