@@ -20,11 +20,12 @@ export type Authenticate = (
 
 /**
  * Builds the checks the options ask for, once: allow-list (403), Basic auth (401), then the
- * signature (401), cheapest first, so a stranger never costs an RSA verification.
+ * signature (401), cheapest first, so a stranger never costs an RSA verification. Undefined when
+ * the options ask for none.
  *
  * @throws {SiphookError} `WEBHOOK_OPTIONS_INVALID` for a key or allow-list entry that cannot work.
  */
-export function createAuthenticate(options: WebhookOptions): Authenticate {
+export function createAuthenticate(options: WebhookOptions): Authenticate | undefined {
   const checkAddress: SourceAddressCheck | undefined = options.allowList
     ? createSourceAddressCheck(options.allowList)
     : undefined;
@@ -35,6 +36,9 @@ export function createAuthenticate(options: WebhookOptions): Authenticate {
     options.signature === false
       ? undefined
       : createSignatureVerifier(options.signature?.publicKeys ?? [sipgatePublicKey()]);
+  if (checkAddress === undefined && checkBasicAuth === undefined && verifySignature === undefined) {
+    return undefined;
+  }
   return async (request, body, remoteAddress) => {
     const headers = request.headers;
     if (

@@ -69,14 +69,21 @@ export function createWebhookHandler(options: WebhookOptions = {}): WebhookHandl
   const logger = options.logger ?? createJsonLogger();
   const log = createPushLog(logger);
   const store: CallStore = options.store ?? createMemoryCallStore();
-  const authenticate: Authenticate = createAuthenticate(options);
+  const authenticate: Authenticate | undefined = createAuthenticate(options);
   const { urlsOf, fixed, derived } = createCallbackUrlsOf(options);
   const wiring = { answer: options.onAnswer !== undefined, hangup: options.onHangup !== undefined };
   const fallback = options.fallback ?? EMPTY_MODEL;
   checkFallback(fallback, wiring, fixed === undefined && !derived ? undefined : (fixed ?? PROBE));
   const runHandler: RunHandler = createRunHandler(options, store, deadlineMs, log, logger);
   const tooLarge = bodyTooLarge(maxBodyBytes);
-  const encoder = loadEncoder(wiring, fallback, log);
+  const encoderLoaded = loadEncoder(wiring, fallback, log);
+  let encoder: AnswerEncoder | undefined;
+  encoderLoaded.then(
+    (loaded) => {
+      encoder = loaded;
+    },
+    () => {},
+  );
 
   if (fixed === undefined && !derived && (wiring.answer || wiring.hangup)) {
     log.warn(
@@ -112,15 +119,18 @@ export function createWebhookHandler(options: WebhookOptions = {}): WebhookHandl
       if (!isFormContentType(request.headers.get('content-type'))) {
         return refuse(UNSUPPORTED_MEDIA_TYPE);
       }
-      const refusal = await authenticate(request, body, remoteAddress);
-      if (refusal !== undefined) return refuse(refusal);
+      if (authenticate !== undefined) {
+        const refusal = await authenticate(request, body, remoteAddress);
+        if (refusal !== undefined) return refuse(refusal);
+      }
       try {
         event = decodeEvent(body);
       } catch (error) {
         return refuse(decodeRefusal(error));
       }
       log.warnings(event);
-      const xml = await runHandler(event, urlsOf(request), await encoder);
+      encoder ??= await encoderLoaded;
+      const xml = await runHandler(event, urlsOf(request), encoder);
       log.finished({ startedAt, remoteAddress, event, status: 200, code: 'OK', body: xml });
       return xmlResponse(xml);
     } catch (error) {

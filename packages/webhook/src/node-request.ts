@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { createNodeHeaders, realHeadersOf } from './node-headers.js';
+import { readThrough } from './read-through.js';
 
 /**
  * A fetch `Request` over a node:http request, made cheaply: `method`, `url`, `headers`,
@@ -41,12 +43,7 @@ class NodeRequest {
   }
 
   get headers(): Headers {
-    if (this.#headers === undefined) {
-      const headers = new Headers();
-      const raw = this.#incoming.rawHeaders;
-      for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
-      this.#headers = headers;
-    }
+    this.#headers ??= createNodeHeaders(this.#incoming.rawHeaders);
     return this.#headers;
   }
 
@@ -74,7 +71,7 @@ class NodeRequest {
       const body = this.body;
       this.#real = new Request(this.url, {
         method: this.method,
-        headers: this.headers,
+        headers: realHeadersOf(this.headers),
         body,
         duplex: 'half',
       } as RequestInit);
@@ -84,29 +81,7 @@ class NodeRequest {
 }
 
 // Every other Request member reads through to a real Request, made on first use.
-Object.setPrototypeOf(NodeRequest.prototype, Request.prototype);
-const served = new Set(Object.getOwnPropertyNames(NodeRequest.prototype));
-for (const key of Object.getOwnPropertyNames(Request.prototype)) {
-  if (served.has(key)) continue;
-  const descriptor = Object.getOwnPropertyDescriptor(Request.prototype, key)!;
-  if (typeof descriptor.value === 'function') {
-    Object.defineProperty(NodeRequest.prototype, key, {
-      value(this: NodeRequest, ...args: unknown[]) {
-        const real = this.realRequest();
-        return (real[key as keyof Request] as (...values: unknown[]) => unknown)(...args);
-      },
-      configurable: true,
-      writable: true,
-    });
-  } else if (descriptor.get !== undefined) {
-    Object.defineProperty(NodeRequest.prototype, key, {
-      get(this: NodeRequest) {
-        return this.realRequest()[key as keyof Request];
-      },
-      configurable: true,
-    });
-  }
-}
+readThrough(NodeRequest.prototype, Request.prototype, (self: NodeRequest) => self.realRequest());
 
 /** Reads an IncomingMessage to its end; rejects when it is cut short. */
 function collect(incoming: IncomingMessage): Promise<Uint8Array> {

@@ -1,8 +1,10 @@
 import { errorBody, type Issue } from '@siphook/schema';
+import { createResponse } from '#runtime';
 
 /** The Content-Type of every XML answer. */
 export const XML_CONTENT_TYPE = 'application/xml; charset=utf-8';
-const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+const XML_HEADERS = Object.freeze({ 'content-type': XML_CONTENT_TYPE });
+const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json; charset=utf-8' });
 
 /** A push the handler refuses: the HTTP status and the error it answers as JSON. */
 export interface Refusal {
@@ -17,7 +19,7 @@ export interface Refusal {
 
 /** A 200 with the response XML. */
 export function xmlResponse(xml: string): Response {
-  return new Response(xml, { status: 200, headers: { 'content-type': XML_CONTENT_TYPE } });
+  return createResponse(xml, 200, XML_HEADERS);
 }
 
 /**
@@ -25,10 +27,9 @@ export function xmlResponse(xml: string): Response {
  * (`body`, made by `errorBody` from `@siphook/schema`).
  */
 export function errorResponse(refusal: Refusal, body: string = errorBody(refusal)): Response {
-  return new Response(body, {
-    status: refusal.status,
-    headers: { 'content-type': JSON_CONTENT_TYPE, ...refusal.headers },
-  });
+  const headers =
+    refusal.headers === undefined ? JSON_HEADERS : { ...JSON_HEADERS, ...refusal.headers };
+  return createResponse(body, refusal.status, headers);
 }
 
 /** 405: only POST is a push. */

@@ -30,13 +30,15 @@ export async function readBody(
     request.body?.cancel().catch(() => {});
     return 'too large';
   }
-  if (request.body === null) return new Uint8Array(0);
   try {
+    // `body` is not touched on this path: a cheap Request (the Node adapters') makes a stream
+    // only when asked for one.
     if (declared !== undefined) {
       const bytes = new Uint8Array(await request.arrayBuffer());
       return bytes.byteLength > maxBytes ? 'too large' : bytes;
     }
-    return await readStream(request.body, maxBytes);
+    const stream = request.body;
+    return stream === null ? new Uint8Array(0) : await readStream(stream, maxBytes);
   } catch {
     return 'incomplete';
   }

@@ -89,15 +89,19 @@ class Deadline {
     this.#endsAt = performance.now() + ms;
   }
 
-  /** The value of `work`, or a rejection with {@link EXPIRED} once time is up. */
-  async race<T>(work: T | PromiseLike<T>): Promise<T> {
+  /**
+   * The value of `work`, or a rejection with {@link EXPIRED} once time is up. A value that is
+   * there already is passed on as it is: awaiting it costs no timer.
+   */
+  race<T>(work: T | PromiseLike<T>): T | Promise<T> {
     if (!isThenable(work)) return work;
     this.#expired ??= new Promise((resolve) => {
       this.#timer = setTimeout(resolve, Math.max(0, this.#endsAt - performance.now()), EXPIRED);
     });
-    const outcome = await Promise.race([work, this.#expired]);
-    if (outcome === EXPIRED) throw EXPIRED;
-    return outcome as T;
+    return Promise.race([work, this.#expired]).then((outcome) => {
+      if (outcome === EXPIRED) throw EXPIRED;
+      return outcome as T;
+    });
   }
 
   cancel(): void {

@@ -54,13 +54,15 @@ async function writeResponse(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const body = answer.body === null ? undefined : new Uint8Array(await answer.arrayBuffer());
+  // Read through arrayBuffer() only (not `body`), which a Response from the core serves without
+  // making a stream.
+  const body = new Uint8Array(await answer.arrayBuffer());
   if (response.headersSent || response.destroyed) return;
   const headers: string[] = [];
   answer.headers.forEach((value, name) => {
     headers.push(name, value);
   });
-  if (body !== undefined) headers.push('content-length', String(body.byteLength));
+  headers.push('content-length', String(body.byteLength));
   if (!request.readableEnded) dropBody(request, response);
   response.writeHead(answer.status, headers);
   response.end(body);

@@ -1,5 +1,5 @@
 import { describeReceived, SiphookError } from '@siphook/schema';
-import { importRsaVerify, type RsaVerify } from '#verify-rsa';
+import { importRsaVerify, type RsaVerify } from '#runtime';
 import {
   decodeBase64,
   KeyUnreadable,

@@ -11,7 +11,8 @@ const NODE_ONLY = new Set([
   'to-node-listener.js',
   'express-middleware.js',
   'fastify-plugin.js',
-  'verify-rsa-node.js',
+  'runtime-node.js',
+  'node-response.js',
 ]);
 
 describe('the built package', () => {
@@ -37,7 +38,7 @@ describe('the built package', () => {
         .replace(/\/\*[\s\S]*?\*\//g, '')
         .replace(/^\s*\/\/.*$/gm, '');
       // No file imports node: at load, so importing the package works on any runtime.
-      if (file !== 'verify-rsa-node.js') {
+      if (file !== 'runtime-node.js') {
         expect({ file, nodeImport: /from ['"]node:|import\(['"]node:/.test(code) }).toEqual({
           file,
           nodeImport: false,
@@ -54,12 +55,12 @@ describe('the built package', () => {
     }
   });
 
-  it('resolves #verify-rsa to node:crypto on Node and to crypto.subtle elsewhere', () => {
+  it('resolves #runtime to the Node primitives on Node only', () => {
     const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-    const conditions = manifest.imports['#verify-rsa'];
-    expect(conditions.node).toBe('./dist/verify-rsa-node.js');
+    const conditions = manifest.imports['#runtime'];
+    expect(conditions.node).toBe('./dist/runtime-node.js');
     for (const runtime of ['bun', 'deno', 'default']) {
-      expect(conditions[runtime]).toBe('./dist/verify-rsa-web.js');
+      expect(conditions[runtime]).toBe('./dist/runtime-web.js');
     }
     // Object order decides among conditions: bun and deno (which also match "node") come first.
     expect(Object.keys(conditions).indexOf('node')).toBeGreaterThan(
