@@ -38,6 +38,7 @@ const KEY_TYPES: Readonly<Record<string, string>> = {
   '2b656e': 'x25519',
   '2a8648ce380401': 'dsa',
 };
+const UNEXPECTED_DER = 'unexpected DER';
 const TAG_INTEGER = 0x02;
 const TAG_BIT_STRING = 0x03;
 const TAG_OCTET_STRING = 0x04;
@@ -78,7 +79,7 @@ export function readRsaPublicKey(input: PublicKeyInput): RsaPublicKey {
         throw new KeyUnreadable(`a ${label} block`);
     }
   } catch (error) {
-    if (error instanceof KeyUnreadable) throw error;
+    if (error instanceof KeyUnreadable && error.message !== UNEXPECTED_DER) throw error;
     throw new KeyUnreadable(`a malformed ${label} block`);
   }
 }
@@ -168,19 +169,19 @@ interface Element {
 
 /** Reads the element at `offset`, which must carry `tag`; lengths up to 4 bytes (DER, definite). */
 function read(der: Uint8Array, offset: number, tag: number): Element {
-  if (der[offset] !== tag) throw new KeyUnreadable('unexpected DER');
+  if (der[offset] !== tag) throw new KeyUnreadable(UNEXPECTED_DER);
   let length = der[offset + 1];
   let start = offset + 2;
-  if (length === undefined) throw new KeyUnreadable('unexpected DER');
+  if (length === undefined) throw new KeyUnreadable(UNEXPECTED_DER);
   if (length & 0x80) {
     const count = length & 0x7f;
-    if (count === 0 || count > 4) throw new KeyUnreadable('unexpected DER');
+    if (count === 0 || count > 4) throw new KeyUnreadable(UNEXPECTED_DER);
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + (der[start + i] ?? Number.NaN);
     start += count;
   }
   const end = start + length;
-  if (!Number.isInteger(end) || end > der.length) throw new KeyUnreadable('unexpected DER');
+  if (!Number.isInteger(end) || end > der.length) throw new KeyUnreadable(UNEXPECTED_DER);
   return { start, end };
 }
 
