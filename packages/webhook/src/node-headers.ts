@@ -1,4 +1,4 @@
-import { readThrough } from './read-through.js';
+import { readThroughOnce } from './read-through.js';
 
 /**
  * Fetch `Headers` over a flat `[name, value, name, value, …]` list (node:http's `rawHeaders`, or
@@ -7,6 +7,7 @@ import { readThrough } from './read-through.js';
  * `Headers.get` does.
  */
 export function createNodeHeaders(list: readonly string[]): Headers {
+  setUpNodeHeaders();
   return new NodeHeaders(list, false) as unknown as Headers;
 }
 
@@ -17,6 +18,7 @@ export function createNodeHeaders(list: readonly string[]): Headers {
 export function createNodeHeadersOf(record: Readonly<Record<string, string>>): Headers {
   const list: string[] = [];
   for (const name of Object.keys(record).sort()) list.push(name, record[name]!);
+  setUpNodeHeaders();
   return new NodeHeaders(list, true) as unknown as Headers;
 }
 
@@ -80,4 +82,9 @@ class NodeHeaders {
   }
 }
 
-readThrough(NodeHeaders.prototype, Headers.prototype, (self: NodeHeaders) => self.realHeaders());
+// Every other Headers member reads through to a real Headers, made on first use.
+const setUpNodeHeaders = readThroughOnce(
+  NodeHeaders.prototype,
+  () => Headers.prototype,
+  (self: NodeHeaders) => self.realHeaders(),
+);

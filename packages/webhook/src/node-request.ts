@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { createNodeHeaders, realHeadersOf } from './node-headers.js';
-import { readThrough } from './read-through.js';
+import { readThroughOnce } from './read-through.js';
 
 /**
  * A fetch `Request` over a node:http request, made cheaply: `method`, `url`, `headers`,
@@ -11,6 +11,7 @@ import { readThrough } from './read-through.js';
  * `preread` is a body a framework already read (Express with `express.raw()`, Fastify).
  */
 export function createNodeRequest(incoming: IncomingMessage, preread?: Uint8Array): Request {
+  setUpNodeRequest();
   return new NodeRequest(incoming, preread) as unknown as Request;
 }
 
@@ -81,7 +82,11 @@ class NodeRequest {
 }
 
 // Every other Request member reads through to a real Request, made on first use.
-readThrough(NodeRequest.prototype, Request.prototype, (self: NodeRequest) => self.realRequest());
+const setUpNodeRequest = readThroughOnce(
+  NodeRequest.prototype,
+  () => Request.prototype,
+  (self: NodeRequest) => self.realRequest(),
+);
 
 /** Reads an IncomingMessage to its end; rejects when it is cut short. */
 function collect(incoming: IncomingMessage): Promise<Uint8Array> {

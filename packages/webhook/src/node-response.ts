@@ -1,5 +1,5 @@
 import { createNodeHeadersOf, realHeadersOf } from './node-headers.js';
-import { readThrough } from './read-through.js';
+import { readThroughOnce } from './read-through.js';
 
 const encoder = new TextEncoder();
 
@@ -14,6 +14,7 @@ export function createNodeResponse(
   status: number,
   headers: Readonly<Record<string, string>>,
 ): Response {
+  setUpNodeResponse();
   return new NodeResponse(body, status, headers) as unknown as Response;
 }
 
@@ -78,6 +79,8 @@ class NodeResponse {
 }
 
 // Every other Response member reads through to a real Response, made on first use.
-readThrough(NodeResponse.prototype, Response.prototype, (self: NodeResponse) =>
-  self.realResponse(),
+const setUpNodeResponse = readThroughOnce(
+  NodeResponse.prototype,
+  () => Response.prototype,
+  (self: NodeResponse) => self.realResponse(),
 );

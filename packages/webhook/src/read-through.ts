@@ -1,13 +1,26 @@
 /**
- * Makes every member of `standard` (Request.prototype, Response.prototype) that `fast` does not
+ * Makes every member of `standard()` (Request.prototype, Response.prototype) that `fast` does not
  * define itself read through to the real object `real(this)` returns, and chains the prototypes,
  * so a cheap stand-in is `instanceof` the standard class and behaves as one in every respect.
+ *
+ * Done on the first stand-in made, not when the module loads: Node loads its fetch
+ * implementation the first time `Request`, `Response` or `Headers` is touched, which would
+ * double the time `import('@siphook/webhook')` takes (bench/cold-start.bench.mjs).
  */
-export function readThrough<T extends object>(
+export function readThroughOnce<T extends object>(
   fast: object,
-  standard: T,
+  standard: () => T,
   real: (self: never) => T,
-): void {
+): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    readThrough(fast, standard(), real);
+  };
+}
+
+function readThrough<T extends object>(fast: object, standard: T, real: (self: never) => T): void {
   Object.setPrototypeOf(fast, standard);
   const served = new Set<string | symbol>(Reflect.ownKeys(fast));
   for (const key of Reflect.ownKeys(standard)) {
