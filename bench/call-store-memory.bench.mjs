@@ -17,7 +17,8 @@ const MiB = 1024 * 1024;
 
 if (process.argv[2] === '--serve') {
   const dir = process.env.BENCH_SERVER_DIR;
-  const entry = dir === '' ? '@siphook/server' : pathToFileURL(join(dir, 'apps/server/dist/index.js')).href;
+  const entry =
+    dir === '' ? '@siphook/server' : pathToFileURL(join(dir, 'apps/server/dist/index.js')).href;
   const { createServer } = await import(entry);
   const server = await createServer({ port: 0, signature: false, logLevel: 'warn' });
   process.stdout.write(`${server.listenUrl}/\n`);
@@ -33,15 +34,30 @@ async function run(dir, padding) {
     env: { ...process.env, BENCH_SERVER_DIR: dir ?? '' },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
-  const url = new URL(await new Promise((resolve) => child.stdout.once('data', (d) => resolve(String(d).trim()))));
+  const url = new URL(
+    await new Promise((resolve) => child.stdout.once('data', (d) => resolve(String(d).trim()))),
+  );
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   const post = (body) =>
     new Promise((resolve, reject) => {
       const request = http.request(
-        { host: url.hostname, port: url.port, method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
         (response) => {
           response.resume();
-          response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`status ${response.statusCode}`))));
+          response.on('end', () =>
+            response.statusCode === 200
+              ? resolve()
+              : reject(new Error(`status ${response.statusCode}`)),
+          );
         },
       );
       request.on('error', reject);
@@ -69,7 +85,10 @@ async function run(dir, padding) {
 async function main() {
   const variants = [{ name: 'siphook server (this checkout)', dir: undefined }];
   if (process.env.BENCH_COMPARE_DIR !== undefined) {
-    variants.push({ name: 'siphook server before (BENCH_COMPARE_DIR)', dir: process.env.BENCH_COMPARE_DIR });
+    variants.push({
+      name: 'siphook server before (BENCH_COMPARE_DIR)',
+      dir: process.env.BENCH_COMPARE_DIR,
+    });
   }
   const lines = [
     `### call store memory: server RSS after ${PUSHES.toLocaleString('en-US')} dtmf pushes, each a new call`,
@@ -81,12 +100,21 @@ async function main() {
     const small = await run(variant.dir, 40);
     const large = await run(variant.dir, 60_000);
     const excess = (large.after - small.after) / MiB;
-    for (const [result, goal] of [[small, false], [large, true]]) {
+    for (const [result, goal] of [
+      [small, false],
+      [large, true],
+    ]) {
       lines.push(
         `| ${variant.name} | ${result.bytes.toLocaleString('en-US')} B | ${(result.before / MiB).toFixed(0)} | ${(result.after / MiB).toFixed(0)} | ${goal ? excess.toFixed(0) : ''} | ${goal ? '≤ 30' : ''} | ${goal ? (excess <= 30 ? 'yes' : 'NO') : ''} | ${result.seconds.toFixed(1)} |`,
       );
     }
   }
-  lines.push('', `Load average at the end (1 / 5 / 15 min): ${loadavg().map((v) => v.toFixed(1)).join(' / ')}.`, '');
+  lines.push(
+    '',
+    `Load average at the end (1 / 5 / 15 min): ${loadavg()
+      .map((v) => v.toFixed(1))
+      .join(' / ')}.`,
+    '',
+  );
   console.log(lines.join('\n'));
 }

@@ -70,5 +70,11 @@ cases.forEach((item, i) => {
     `| ${item.name} | ${ms.toFixed(1)} | ${Math.min(...samples[i]).toFixed(1)} | ${Math.max(...samples[i]).toFixed(1)} | ${ratio.toFixed(2)} | ${goal} | ${met} |`,
   );
 });
-lines.push('', `Load average at the end (1 / 5 / 15 min): ${loadavg().map((v) => v.toFixed(1)).join(' / ')}.`, '');
+lines.push(
+  '',
+  `Load average at the end (1 / 5 / 15 min): ${loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' / ')}.`,
+  '',
+);
 console.log(lines.join('\n'));

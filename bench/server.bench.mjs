@@ -20,7 +20,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 
 const SELF = fileURLToPath(import.meta.url);
-const CAPTURE = new URL('../packages/webhook/test/fixtures/signed-newcall-request.http', import.meta.url);
+const CAPTURE = new URL(
+  '../packages/webhook/test/fixtures/signed-newcall-request.http',
+  import.meta.url,
+);
 const FLOW = 'name: bench\nroutes:\n  - name: dial\n    actions:\n      - dial: "4915799912345"\n';
 
 if (process.argv[2] === '--serve') await serve(process.argv[3]);
@@ -111,7 +114,15 @@ function fetchOnce(url, headers, body) {
 }
 
 function load(url, headers, body, duration) {
-  return autocannon({ url, method: 'POST', headers, body, connections: 10, pipelining: 1, duration });
+  return autocannon({
+    url,
+    method: 'POST',
+    headers,
+    body,
+    connections: 10,
+    pipelining: 1,
+    duration,
+  });
 }
 
 /** µs per RSA-4096 verification by OpenSSL on this machine; undefined without openssl. */
@@ -142,15 +153,43 @@ async function main() {
   servers.bare = await startServer('bare', { BENCH_XML: sample.body });
   const cases = [
     { kind: 'bare', name: '(a) bare node:http, constant XML', headers: form },
-    { kind: 'siphook-plain-info', name: '(b) siphook server, signatures off, log info', headers: form, goal: 'plain' },
-    { kind: 'siphook-plain-warn', name: '(b) siphook server, signatures off, log warn', headers: form, goal: 'plain' },
-    { kind: 'siphook-signed-info', name: '(c) siphook server, RSA-4096 signature, log info', headers: signed, goal: 'signed' },
-    { kind: 'siphook-signed-warn', name: '(c) siphook server, RSA-4096 signature, log warn', headers: signed, goal: 'signed' },
+    {
+      kind: 'siphook-plain-info',
+      name: '(b) siphook server, signatures off, log info',
+      headers: form,
+      goal: 'plain',
+    },
+    {
+      kind: 'siphook-plain-warn',
+      name: '(b) siphook server, signatures off, log warn',
+      headers: form,
+      goal: 'plain',
+    },
+    {
+      kind: 'siphook-signed-info',
+      name: '(c) siphook server, RSA-4096 signature, log info',
+      headers: signed,
+      goal: 'signed',
+    },
+    {
+      kind: 'siphook-signed-warn',
+      name: '(c) siphook server, RSA-4096 signature, log warn',
+      headers: signed,
+      goal: 'signed',
+    },
   ];
   if (compare !== undefined) {
     cases.push(
-      { kind: 'compare-plain-info', name: '(b) before (BENCH_COMPARE_DIR), signatures off, log info', headers: form },
-      { kind: 'compare-signed-info', name: '(c) before (BENCH_COMPARE_DIR), RSA-4096 signature, log info', headers: signed },
+      {
+        kind: 'compare-plain-info',
+        name: '(b) before (BENCH_COMPARE_DIR), signatures off, log info',
+        headers: form,
+      },
+      {
+        kind: 'compare-signed-info',
+        name: '(c) before (BENCH_COMPARE_DIR), RSA-4096 signature, log info',
+        headers: signed,
+      },
     );
   }
   for (const item of cases) {
@@ -158,7 +197,9 @@ async function main() {
     const check = await fetchOnce(servers[item.kind].url, item.headers, body);
     const samePort = (text) => text.replace(/127\.0\.0\.1:\d+/g, 'HOST');
     if (check.status !== 200 || samePort(check.body) !== samePort(sample.body)) {
-      throw new Error(`${item.name}: unexpected answer ${check.status}: ${check.body.slice(0, 200)}`);
+      throw new Error(
+        `${item.name}: unexpected answer ${check.status}: ${check.body.slice(0, 200)}`,
+      );
     }
     Object.assign(item, { rps: [], p99: [], cpu: [], errors: 0 });
     await load(servers[item.kind].url, item.headers, body, 1); // warm-up

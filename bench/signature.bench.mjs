@@ -9,24 +9,48 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createSignatureVerifier, sipgatePublicKey } from '@siphook/webhook';
 
-const capture = readFileSync(new URL('../packages/webhook/test/fixtures/signed-newcall-request.http', import.meta.url));
+const capture = readFileSync(
+  new URL('../packages/webhook/test/fixtures/signed-newcall-request.http', import.meta.url),
+);
 const split = capture.indexOf('\n\n');
-const signatureText = /x-sipgate-signature: (.+)/i.exec(capture.subarray(0, split).toString('latin1'))[1].trim();
+const signatureText = /x-sipgate-signature: (.+)/i
+  .exec(capture.subarray(0, split).toString('latin1'))[1]
+  .trim();
 const body = new Uint8Array(capture.subarray(split + 2));
 const signature = Uint8Array.from(Buffer.from(signatureText, 'base64'));
 const pem = sipgatePublicKey();
 const keyObject = createPublicKey(pem);
 const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
-const cryptoKey = await crypto.subtle.importKey('jwk', keyObject.export({ format: 'jwk' }), algorithm, false, ['verify']);
+const cryptoKey = await crypto.subtle.importKey(
+  'jwk',
+  keyObject.export({ format: 'jwk' }),
+  algorithm,
+  false,
+  ['verify'],
+);
 const shipped = createSignatureVerifier([pem]);
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const count = Number(process.env.BENCH_COUNT ?? 2000);
 const cases = [
-  { name: "node:crypto verify('sha256', body, key, signature) (baseline)", run: async () => verify('sha256', body, keyObject, signature) },
-  { name: 'crypto.subtle.verify(RSASSA-PKCS1-v1_5, key, signature, body), one at a time', run: () => crypto.subtle.verify(algorithm, cryptoKey, signature, body), goal: 1.2 },
-  { name: 'crypto.subtle.verify, 10 in flight (as under load)', run: () => crypto.subtle.verify(algorithm, cryptoKey, signature, body), parallel: 10 },
-  { name: 'createSignatureVerifier (what the webhook runs on Node: base64 + node:crypto)', run: () => shipped(body, signatureText) },
+  {
+    name: "node:crypto verify('sha256', body, key, signature) (baseline)",
+    run: async () => verify('sha256', body, keyObject, signature),
+  },
+  {
+    name: 'crypto.subtle.verify(RSASSA-PKCS1-v1_5, key, signature, body), one at a time',
+    run: () => crypto.subtle.verify(algorithm, cryptoKey, signature, body),
+    goal: 1.2,
+  },
+  {
+    name: 'crypto.subtle.verify, 10 in flight (as under load)',
+    run: () => crypto.subtle.verify(algorithm, cryptoKey, signature, body),
+    parallel: 10,
+  },
+  {
+    name: 'createSignatureVerifier (what the webhook runs on Node: base64 + node:crypto)',
+    run: () => shipped(body, signatureText),
+  },
 ];
 
 async function timeCase(item) {
@@ -36,10 +60,14 @@ async function timeCase(item) {
   for (let i = 0; i < count; i += parallel) {
     const batch = [];
     for (let j = 0; j < parallel; j++) batch.push(item.run());
-    for (const ok of await Promise.all(batch)) if (ok !== true) throw new Error(`${item.name} did not verify`);
+    for (const ok of await Promise.all(batch))
+      if (ok !== true) throw new Error(`${item.name} did not verify`);
   }
   const cpu = process.cpuUsage(started);
-  return { cpu: (cpu.user + cpu.system) / count, wall: ((performance.now() - wall) * 1000) / count };
+  return {
+    cpu: (cpu.user + cpu.system) / count,
+    wall: ((performance.now() - wall) * 1000) / count,
+  };
 }
 
 for (const item of cases) {
@@ -70,5 +98,11 @@ for (const item of cases) {
     `| ${item.name} | ${cpu.toFixed(1)} | ${median(item.wall).toFixed(1)} | ${ratio.toFixed(2)} | ${item.goal === undefined ? '' : `≤ ${item.goal}×`} | ${item.goal === undefined ? '' : ratio <= item.goal ? 'yes' : 'NO'} |`,
   );
 }
-lines.push('', `Load average at the end (1 / 5 / 15 min): ${loadavg().map((v) => v.toFixed(1)).join(' / ')}.`, '');
+lines.push(
+  '',
+  `Load average at the end (1 / 5 / 15 min): ${loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' / ')}.`,
+  '',
+);
 console.log(lines.join('\n'));

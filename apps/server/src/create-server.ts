@@ -370,16 +370,15 @@ class ConnectionTracker {
     if (state === undefined) return;
     state.inFlight++;
     state.responses.add(response);
-    const settled = (): void => {
-      if (!state.responses.delete(response)) return;
+    // 'close' comes once per response: after it finished, or when its connection went away.
+    response.once('close', () => {
+      state.responses.delete(response);
       state.inFlight--;
       if (state.inFlight === 0) {
         state.readWhenQuiet = request.socket.bytesRead;
         state.quietSince = performance.now();
       }
-    };
-    response.once('finish', settled);
-    response.once('close', settled);
+    });
   }
 
   /** Every response not yet begun will carry `Connection: close`. */

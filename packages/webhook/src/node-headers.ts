@@ -16,11 +16,18 @@ export function createNodeHeaders(list: readonly string[]): Headers {
  * can walk the list in `Headers`' own order (sorted by name) without building anything.
  */
 export function createNodeHeadersOf(record: Readonly<Record<string, string>>): Headers {
-  const list: string[] = [];
-  for (const name of Object.keys(record).sort()) list.push(name, record[name]!);
+  let list = listsOf.get(record);
+  if (list === undefined) {
+    list = [];
+    for (const name of Object.keys(record).sort()) list.push(name, record[name]!);
+    // The core answers with a few frozen records: their lists are made once.
+    if (Object.isFrozen(record)) listsOf.set(record, list);
+  }
   setUpNodeHeaders();
   return new NodeHeaders(list, true) as unknown as Headers;
 }
+
+const listsOf = new WeakMap<object, string[]>();
 
 /** The real `Headers` behind headers made here (undici reads its own internals), or `headers` itself. */
 export function realHeadersOf(headers: Headers): Headers {
