@@ -90,6 +90,12 @@ const setUpNodeRequest = readThroughOnce(
 
 /** Reads an IncomingMessage to its end; rejects when it is cut short. */
 function collect(incoming: IncomingMessage): Promise<Uint8Array> {
+  // The parser has the whole message (a push fits in one packet): take the buffered body as it
+  // is, without listeners. `read()` in paused mode returns everything buffered.
+  if (incoming.complete && !incoming.readableFlowing) {
+    const buffered = incoming.read() as Buffer | null;
+    return Promise.resolve(buffered ?? new Uint8Array(0));
+  }
   return new Promise((resolve, reject) => {
     if (incoming.readableEnded) {
       resolve(new Uint8Array(0));

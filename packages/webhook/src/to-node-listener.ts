@@ -63,7 +63,8 @@ async function writeResponse(
     headers.push(name, value);
   });
   headers.push('content-length', String(body.byteLength));
-  if (!request.readableEnded) dropBody(request, response);
+  // A body still on its way is dropped here; one the parser already has, node:http drops itself.
+  if (!request.complete) dropBody(request, response);
   response.writeHead(answer.status, headers);
   response.end(body);
 }
