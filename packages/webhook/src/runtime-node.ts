@@ -1,4 +1,3 @@
-import { createPublicKey, verify } from 'node:crypto';
 import { createNodeResponse } from './node-response.js';
 import type { RsaPublicKey } from './read-rsa-public-key.js';
 import type { CreateResponse, RsaVerify } from './runtime-web.js';
@@ -13,8 +12,17 @@ import type { CreateResponse, RsaVerify } from './runtime-web.js';
  *   with reading it back cost about as much CPU as node:http spends on the whole request.
  */
 export function importRsaVerify(key: RsaPublicKey): RsaVerify {
-  const publicKey = createPublicKey({ key: { kty: 'RSA', n: key.n, e: key.e }, format: 'jwk' });
-  return async (data, signature) => verify('sha256', data, publicKey, signature);
+  // node:crypto is loaded when a key is imported (the handler is made), not when the package is.
+  const imported = import('node:crypto').then(({ createPublicKey, verify }) => ({
+    verify,
+    publicKey: createPublicKey({ key: { kty: 'RSA', n: key.n, e: key.e }, format: 'jwk' }),
+  }));
+  imported.catch(() => {});
+  let ready: Awaited<typeof imported> | undefined;
+  return async (data, signature) => {
+    ready ??= await imported;
+    return ready.verify('sha256', data, ready.publicKey, signature);
+  };
 }
 
 export const createResponse: CreateResponse = createNodeResponse;
