@@ -7,9 +7,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadAverageLine } from './lib/compare.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const PUSHES = Number(process.env.BENCH_PUSHES ?? 10_000);
@@ -109,12 +109,6 @@ async function main() {
       );
     }
   }
-  lines.push(
-    '',
-    `Load average at the end (1 / 5 / 15 min): ${loadavg()
-      .map((v) => v.toFixed(1))
-      .join(' / ')}.`,
-    '',
-  );
+  lines.push('', loadAverageLine(), '');
   console.log(lines.join('\n'));
 }

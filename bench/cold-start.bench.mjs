@@ -4,9 +4,9 @@
 // compared. Goal (issue "one statement of each rule"): at most 1.5× zod.
 // BENCH_COMPARE_DIR=<another checkout, built> adds its webhook, for before/after.
 import { execFileSync } from 'node:child_process';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { loadAverageLine } from './lib/compare.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 21);
 const compare = process.env.BENCH_COMPARE_DIR;
@@ -70,11 +70,5 @@ cases.forEach((item, i) => {
     `| ${item.name} | ${ms.toFixed(1)} | ${Math.min(...samples[i]).toFixed(1)} | ${Math.max(...samples[i]).toFixed(1)} | ${ratio.toFixed(2)} | ${goal} | ${met} |`,
   );
 });
-lines.push(
-  '',
-  `Load average at the end (1 / 5 / 15 min): ${loadavg()
-    .map((v) => v.toFixed(1))
-    .join(' / ')}.`,
-  '',
-);
+lines.push('', loadAverageLine(), '');
 console.log(lines.join('\n'));

@@ -14,10 +14,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
+import { loadAverageLine } from './lib/compare.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const CAPTURE = new URL(
@@ -223,9 +224,6 @@ async function main() {
   for (const { child } of Object.values(servers)) child.kill('SIGTERM');
   rmSync(folder, { recursive: true, force: true });
   const verifyMicros = opensslVerifyMicros();
-  const loadAverage = loadavg()
-    .map((value) => value.toFixed(1))
-    .join(' / ');
 
   const median = (list) => [...list].sort((x, y) => x - y)[Math.floor(list.length / 2)];
   const baseCpu = median(cases[0].cpu);
@@ -257,7 +255,7 @@ async function main() {
     verifyMicros === undefined
       ? 'openssl is missing (Debian package `openssl`): the (c) goal is not checked.'
       : `\`openssl speed -seconds 3 rsa4096\`: ${verifyMicros.toFixed(1)} µs per verification on this machine.`,
-    `Load average at the end (1 / 5 / 15 min): ${loadAverage}.`,
+    loadAverageLine(),
     '',
   );
   console.log(lines.join('\n'));

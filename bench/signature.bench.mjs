@@ -6,8 +6,8 @@
 // faster one is kept on Node (the package's #runtime import condition).
 import { createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { createSignatureVerifier, sipgatePublicKey } from '@siphook/webhook';
+import { loadAverageLine } from './lib/compare.mjs';
 
 const capture = readFileSync(
   new URL('../packages/webhook/test/fixtures/signed-newcall-request.http', import.meta.url),
@@ -98,11 +98,5 @@ for (const item of cases) {
     `| ${item.name} | ${cpu.toFixed(1)} | ${median(item.wall).toFixed(1)} | ${ratio.toFixed(2)} | ${item.goal === undefined ? '' : `≤ ${item.goal}×`} | ${item.goal === undefined ? '' : ratio <= item.goal ? 'yes' : 'NO'} |`,
   );
 }
-lines.push(
-  '',
-  `Load average at the end (1 / 5 / 15 min): ${loadavg()
-    .map((v) => v.toFixed(1))
-    .join(' / ')}.`,
-  '',
-);
+lines.push('', loadAverageLine(), '');
 console.log(lines.join('\n'));

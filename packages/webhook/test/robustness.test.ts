@@ -1,16 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { decodeEvent } from '@siphook/schema';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type CallStore,
-  createMemoryCallStore,
-  createWebhookHandler,
-  toNodeListener,
-  type WebhookOptions,
-} from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { type CallStore, createMemoryCallStore, createWebhookHandler } from '../src/index.js';
 import { createPushLog } from '../src/push-log.js';
-import { captureLogger, eventually, listen, postForm } from './helpers.js';
+import { captureLogger, eventually, servePushes } from './helpers.js';
 
 const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>';
 const FALLBACK = { actions: [{ action: 'Play' as const, url: 'https://example.com/sorry.wav' }] };
@@ -18,31 +12,7 @@ const FALLBACK_XML = `${XML_HEAD}<Response><Play><Url>https://example.com/sorry.
 const NEW_CALL = 'event=newCall&direction=in&from=492111234567&to=4915791234567&callId=c1';
 const HANGUP = 'event=hangup&cause=normalClearing&callId=c1';
 
-type Server = Awaited<ReturnType<typeof listen>>;
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
-
-async function serve(options: Omit<WebhookOptions, 'logger'>) {
-  const { logger, lines } = captureLogger('info');
-  const server = await listen(
-    toNodeListener(
-      createWebhookHandler({ signature: false, logger, fallback: FALLBACK, ...options }),
-    ),
-  );
-  servers.push(server);
-  const push = async (body: string) => {
-    const started = performance.now();
-    const response = await postForm(server.url, body);
-    return {
-      status: response.status,
-      xml: await response.text(),
-      ms: performance.now() - started,
-    };
-  };
-  return { push, lines };
-}
+const serve = servePushes({ signature: false, fallback: FALLBACK });
 
 const never = <T>(): Promise<T> => new Promise<T>(() => {});
 
