@@ -1,0 +1,19 @@
+import type { WebhookHandler } from '@siphook/webhook';
+import { createMenuHandler, readMenuSettings } from './menu.js';
+
+/** The Worker's bindings: plain text vars (`wrangler.toml` [vars] or workerd `fromEnvironment`). */
+type Env = Record<string, string | null | undefined>;
+
+// Made on the first request: a Worker sees its bindings only there, and workerd allows no
+// timers or I/O at the top level of a module.
+let handler: WebhookHandler | undefined;
+
+/** A Cloudflare module worker (workerd, wrangler). */
+export default {
+  fetch(request: Request, env: Env): Promise<Response> {
+    handler ??= createMenuHandler(readMenuSettings((name) => env[name] ?? undefined));
+    // The address Cloudflare saw; locally (workerd without Cloudflare's edge) there is none.
+    const remoteAddress = request.headers.get('cf-connecting-ip') ?? undefined;
+    return handler(request, { remoteAddress });
+  },
+};
