@@ -1,3 +1,4 @@
+import { parseBasicAuth } from '@siphook/schema';
 import {
   createWebhookHandler,
   sipgatePublicKey,
@@ -22,6 +23,8 @@ export interface MenuSettings {
   trustKey?: string | undefined;
   /** Where sipgate.io reaches this webhook; without it the `Host` header is used (development). */
   publicUrl?: string | undefined;
+  /** Require HTTP Basic auth, written `user:password`. */
+  basicAuth?: string | undefined;
   /** Handler deadline in ms; default the webhook's 8000. */
   deadlineMs?: number | undefined;
   /** Digit 8 throws and digit 9 never answers: shows the fallback on each runtime (tests). */
@@ -30,8 +33,8 @@ export interface MenuSettings {
 
 /**
  * The menu's settings from environment variables, read the same way on every runtime:
- * `SIPHOOK_PROMPTS_URL`, `SIPHOOK_TRUST_KEY`, `SIPHOOK_PUBLIC_URL`, `SIPHOOK_DEADLINE_MS`,
- * `SIPHOOK_EXAMPLE_FAULTS=1`.
+ * `SIPHOOK_PROMPTS_URL`, `SIPHOOK_TRUST_KEY`, `SIPHOOK_PUBLIC_URL`, `SIPHOOK_BASIC_AUTH`,
+ * `SIPHOOK_DEADLINE_MS`, `SIPHOOK_EXAMPLE_FAULTS=1`.
  */
 export function readMenuSettings(read: ReadSetting): MenuSettings {
   const deadline = read('SIPHOOK_DEADLINE_MS');
@@ -39,6 +42,7 @@ export function readMenuSettings(read: ReadSetting): MenuSettings {
     promptsUrl: read('SIPHOOK_PROMPTS_URL') || undefined,
     trustKey: read('SIPHOOK_TRUST_KEY') || undefined,
     publicUrl: read('SIPHOOK_PUBLIC_URL') || undefined,
+    basicAuth: read('SIPHOOK_BASIC_AUTH') || undefined,
     deadlineMs: deadline ? Number(deadline) : undefined,
     faults: read('SIPHOOK_EXAMPLE_FAULTS') === '1',
   };
@@ -62,6 +66,10 @@ export function createMenuHandler(settings: MenuSettings = {}): WebhookHandler {
   });
   return createWebhookHandler({
     publicUrl: settings.publicUrl,
+    basicAuth:
+      settings.basicAuth === undefined
+        ? undefined
+        : parseBasicAuth(settings.basicAuth, 'SIPHOOK_BASIC_AUTH'),
     trustHostHeader: settings.publicUrl === undefined,
     deadlineMs: settings.deadlineMs,
     signature: {

@@ -1,0 +1,3 @@
+import { describeRuntime } from './runtime-contract.js';
+
+describeRuntime('bun');
