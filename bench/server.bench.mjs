@@ -19,28 +19,13 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { loadAverageLine } from './lib/compare.mjs';
+import { readCapture } from './lib/read-capture.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
-const CAPTURE = new URL(
-  '../packages/webhook/test/fixtures/signed-newcall-request.http',
-  import.meta.url,
-);
 const FLOW = 'name: bench\nroutes:\n  - name: dial\n    actions:\n      - dial: "4915799912345"\n';
 
 if (process.argv[2] === '--serve') await serve(process.argv[3]);
 else await main();
-
-/** The captured live push: headers and exact body bytes. */
-function readCapture() {
-  const raw = readFileSync(CAPTURE);
-  const split = raw.indexOf('\n\n');
-  const headers = {};
-  for (const line of raw.subarray(0, split).toString('latin1').split('\n').slice(1)) {
-    const colon = line.indexOf(':');
-    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  return { headers, body: raw.subarray(split + 2) };
-}
 
 /** Child mode: start one server on a free port, print its URL, run until killed. */
 async function serve(kind) {
