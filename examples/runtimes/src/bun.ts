@@ -1,4 +1,4 @@
-import { createMenuHandler, readMenuSettings } from './menu.js';
+import { createMenuOrExit } from './menu.js';
 
 // The few parts of Bun's API used here (the package does not depend on Bun's types).
 interface BunServer {
@@ -14,7 +14,7 @@ declare const Bun: {
   }): unknown;
 };
 
-const handler = createMenuHandler(readMenuSettings((name) => Bun.env[name]));
+const handler = createMenuOrExit((name) => Bun.env[name], process.exit);
 const port = Number(Bun.env.PORT ?? 3000);
 Bun.serve({
   hostname: '127.0.0.1',

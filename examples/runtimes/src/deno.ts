@@ -1,8 +1,9 @@
-import { createMenuHandler, readMenuSettings } from './menu.js';
+import { createMenuOrExit } from './menu.js';
 
 // The few parts of Deno's API used here (the package does not depend on Deno's types).
 declare const Deno: {
   env: { get(name: string): string | undefined };
+  exit(code: number): never;
   version: { deno: string };
   serve(
     options: { hostname: string; port: number; onListen?: () => void },
@@ -10,7 +11,7 @@ declare const Deno: {
   ): unknown;
 };
 
-const handler = createMenuHandler(readMenuSettings((name) => Deno.env.get(name)));
+const handler = createMenuOrExit((name) => Deno.env.get(name), Deno.exit);
 const port = Number(Deno.env.get('PORT') ?? 3000);
 Deno.serve(
   {

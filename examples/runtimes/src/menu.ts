@@ -107,3 +107,17 @@ export function createMenuHandler(settings: MenuSettings = {}): WebhookHandler {
     },
   });
 }
+
+/**
+ * The menu from the environment, for an entry that listens: a setting that cannot work (say a
+ * `SIPHOOK_TRUST_KEY` that is no key) is printed, naming it, and ends the process with exit code 2
+ * through `exit` instead of a stack trace.
+ */
+export function createMenuOrExit(read: ReadSetting, exit: (code: number) => never): WebhookHandler {
+  try {
+    return createMenuHandler(readMenuSettings(read));
+  } catch (error) {
+    console.error(`menu settings: ${error instanceof Error ? error.message : String(error)}`);
+    return exit(2);
+  }
+}

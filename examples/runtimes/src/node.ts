@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import { toNodeListener } from '@siphook/webhook';
-import { createMenuHandler, readMenuSettings } from './menu.js';
+import { createMenuOrExit } from './menu.js';
 
 // Node 20: node:http, the socket's address passed on by toNodeListener.
-const handler = createMenuHandler(readMenuSettings((name) => process.env[name]));
+const handler = createMenuOrExit((name) => process.env[name], process.exit);
 const port = Number(process.env.PORT ?? 3000);
 const server = createServer(toNodeListener(handler));
 server.listen(port, '127.0.0.1', () => {

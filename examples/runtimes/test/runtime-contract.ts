@@ -246,6 +246,27 @@ export function describeRuntime(runtime: RuntimeName): void {
       expect(answer).toEqual(await chunkedOversizeAnswer(referenceUrl));
     });
 
+    it('refuses a SIPHOOK_TRUST_KEY that is no key, naming the setting', async () => {
+      const env = { SIPHOOK_TRUST_KEY: 'not a key' };
+      const reason = /signature\.publicKeys\[1\]: expected an RSA public key/;
+      if (runtime !== 'workerd') {
+        // The start contract ends with exit code 2 and the reason, not a stack trace.
+        await expect(startExample(runtime, env)).rejects.toThrow(
+          new RegExp(`exited with 2:[\\s\\S]*menu settings: ${reason.source}`),
+        );
+        return;
+      }
+      // A Worker cannot exit: every request is answered 500 with the reason.
+      const broken = await startExample(runtime, env);
+      try {
+        const answer = await answerOf(broken.url, signedPush(NEW_CALL));
+        expect(answer.status).toBe(500);
+        expect(JSON.parse(answer.body).error.message).toMatch(reason);
+      } finally {
+        await broken.stop();
+      }
+    });
+
     it.each([
       ['throws', '8'],
       ['never answers', '9'],
