@@ -15,6 +15,7 @@ const menuWorker :Workerd.Worker = (
     (name = "SIPHOOK_TRUST_KEY", fromEnvironment = "SIPHOOK_TRUST_KEY"),
     (name = "SIPHOOK_PROMPTS_URL", fromEnvironment = "SIPHOOK_PROMPTS_URL"),
     (name = "SIPHOOK_PUBLIC_URL", fromEnvironment = "SIPHOOK_PUBLIC_URL"),
+    (name = "SIPHOOK_ALLOW_LIST", fromEnvironment = "SIPHOOK_ALLOW_LIST"),
     (name = "SIPHOOK_BASIC_AUTH", fromEnvironment = "SIPHOOK_BASIC_AUTH"),
     (name = "SIPHOOK_DEADLINE_MS", fromEnvironment = "SIPHOOK_DEADLINE_MS"),
     (name = "SIPHOOK_EXAMPLE_FAULTS", fromEnvironment = "SIPHOOK_EXAMPLE_FAULTS"),

@@ -23,6 +23,8 @@ export interface MenuSettings {
   trustKey?: string | undefined;
   /** Where sipgate.io reaches this webhook; without it the `Host` header is used (development). */
   publicUrl?: string | undefined;
+  /** Accept pushes only from these addresses or CIDR ranges, comma-separated (sipgate.io's). */
+  allowList?: string | undefined;
   /** Require HTTP Basic auth, written `user:password`. */
   basicAuth?: string | undefined;
   /** Handler deadline in ms; default the webhook's 8000. */
@@ -33,8 +35,8 @@ export interface MenuSettings {
 
 /**
  * The menu's settings from environment variables, read the same way on every runtime:
- * `SIPHOOK_PROMPTS_URL`, `SIPHOOK_TRUST_KEY`, `SIPHOOK_PUBLIC_URL`, `SIPHOOK_BASIC_AUTH`,
- * `SIPHOOK_DEADLINE_MS`, `SIPHOOK_EXAMPLE_FAULTS=1`.
+ * `SIPHOOK_PROMPTS_URL`, `SIPHOOK_TRUST_KEY`, `SIPHOOK_PUBLIC_URL`, `SIPHOOK_ALLOW_LIST`,
+ * `SIPHOOK_BASIC_AUTH`, `SIPHOOK_DEADLINE_MS`, `SIPHOOK_EXAMPLE_FAULTS=1`.
  */
 export function readMenuSettings(read: ReadSetting): MenuSettings {
   const deadline = read('SIPHOOK_DEADLINE_MS');
@@ -42,6 +44,7 @@ export function readMenuSettings(read: ReadSetting): MenuSettings {
     promptsUrl: read('SIPHOOK_PROMPTS_URL') || undefined,
     trustKey: read('SIPHOOK_TRUST_KEY') || undefined,
     publicUrl: read('SIPHOOK_PUBLIC_URL') || undefined,
+    allowList: read('SIPHOOK_ALLOW_LIST') || undefined,
     basicAuth: read('SIPHOOK_BASIC_AUTH') || undefined,
     deadlineMs: deadline ? Number(deadline) : undefined,
     faults: read('SIPHOOK_EXAMPLE_FAULTS') === '1',
@@ -71,6 +74,10 @@ export function createMenuHandler(settings: MenuSettings = {}): WebhookHandler {
         ? undefined
         : parseBasicAuth(settings.basicAuth, 'SIPHOOK_BASIC_AUTH'),
     trustHostHeader: settings.publicUrl === undefined,
+    allowList:
+      settings.allowList === undefined
+        ? undefined
+        : { addresses: settings.allowList.split(',').map((address) => address.trim()) },
     deadlineMs: settings.deadlineMs,
     signature: {
       publicKeys:

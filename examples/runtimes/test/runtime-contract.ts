@@ -190,6 +190,10 @@ export function describeRuntime(runtime: RuntimeName): void {
         SIPHOOK_DEADLINE_MS: '3000',
         SIPHOOK_EXAMPLE_FAULTS: '1',
       };
+      // Every push passes the allow list only if the runtime's adapter hands the core the
+      // caller's address (without one, every push is refused). Under local workerd there is
+      // none: on Cloudflare it is CF-Connecting-IP, which only Cloudflare's edge sets.
+      if (runtime !== 'workerd') env.SIPHOOK_ALLOW_LIST = '127.0.0.0/8, ::1';
       // The Node server, in this process: what every runtime must answer alike.
       const handler = createMenuHandler(readMenuSettings((name) => env[name]));
       reference = createServer(toNodeListener(handler));
@@ -244,6 +248,17 @@ export function describeRuntime(runtime: RuntimeName): void {
       expect(answer.status).toBe(413);
       expect(JSON.parse(answer.body).error.code).toBe('BODY_TOO_LARGE');
       expect(answer).toEqual(await chunkedOversizeAnswer(referenceUrl));
+    });
+
+    it('refuses a caller outside the allow list (403 ADDRESS_NOT_ALLOWED)', async () => {
+      const outside = await startExample(runtime, { SIPHOOK_ALLOW_LIST: '192.0.2.0/24' });
+      try {
+        const answer = await answerOf(outside.url, signedPush(NEW_CALL));
+        expect(answer.status).toBe(403);
+        expect(JSON.parse(answer.body).error.code).toBe('ADDRESS_NOT_ALLOWED');
+      } finally {
+        await outside.stop();
+      }
     });
 
     it('refuses a SIPHOOK_TRUST_KEY that is no key, naming the setting', async () => {
