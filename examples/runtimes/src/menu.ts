@@ -1,4 +1,4 @@
-import { parseBasicAuth } from '@siphook/schema';
+import { isHttpUrl, parseBasicAuth } from '@siphook/schema';
 import {
   createWebhookHandler,
   sipgatePublicKey,
@@ -61,7 +61,14 @@ export function readMenuSettings(read: ReadSetting): MenuSettings {
  * Deno.serve((request) => handler(request));
  */
 export function createMenuHandler(settings: MenuSettings = {}): WebhookHandler {
-  const base = new URL(settings.promptsUrl ?? DEFAULT_PROMPTS_URL);
+  const promptsUrl = settings.promptsUrl ?? DEFAULT_PROMPTS_URL;
+  if (!isHttpUrl(promptsUrl)) {
+    const received = JSON.stringify(promptsUrl.slice(0, 80));
+    throw new TypeError(
+      `promptsUrl (SIPHOOK_PROMPTS_URL): expected an absolute http(s) URL; received ${received}`,
+    );
+  }
+  const base = new URL(promptsUrl);
   if (!base.pathname.endsWith('/')) base.pathname += '/';
   const prompt = (name: string) => ({ action: 'Play' as const, url: new URL(name, base).href });
   const menu = (): WebhookResponseInput => ({
