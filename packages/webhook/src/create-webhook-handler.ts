@@ -95,17 +95,12 @@ export function createWebhookHandler(options: WebhookOptions = {}): WebhookHandl
   return async (request, info) => {
     const startedAt = performance.now();
     const remoteAddress = info?.remoteAddress;
+    let rawBody: Uint8Array | undefined;
     let event: WebhookEvent | undefined;
     const refuse = (refusal: Refusal): Response => {
       const body = errorBody(refusal);
-      log.finished({
-        startedAt,
-        remoteAddress,
-        event,
-        status: refusal.status,
-        code: refusal.code,
-        body,
-      });
+      const { status, code } = refusal;
+      log.finished({ startedAt, request, rawBody, remoteAddress, event, status, code, body });
       return errorResponse(refusal, body);
     };
     try {
@@ -116,6 +111,7 @@ export function createWebhookHandler(options: WebhookOptions = {}): WebhookHandl
       const body = await readBody(request, maxBodyBytes);
       if (body === 'too large') return refuse(tooLarge);
       if (body === 'incomplete') return refuse(BODY_INCOMPLETE);
+      rawBody = body;
       if (!isFormContentType(request.headers.get('content-type'))) {
         return refuse(UNSUPPORTED_MEDIA_TYPE);
       }
@@ -131,7 +127,17 @@ export function createWebhookHandler(options: WebhookOptions = {}): WebhookHandl
       log.warnings(event);
       encoder ??= await encoderLoaded;
       const xml = await runHandler(event, urlsOf(request), encoder);
-      log.finished({ startedAt, remoteAddress, event, status: 200, code: 'OK', body: xml });
+      const status = 200;
+      log.finished({
+        startedAt,
+        request,
+        rawBody,
+        remoteAddress,
+        event,
+        status,
+        code: 'OK',
+        body: xml,
+      });
       return xmlResponse(xml);
     } catch (error) {
       log.error({ err: describeError(error), callId: event?.callId }, 'webhook handler failed');
