@@ -279,15 +279,15 @@ const INVALID: [string, string, string, number, number, string][] = [
     '/Response/Dial[1]/@anonymous',
   ],
   [
-    'callerId with +',
-    '<Response><Dial callerId="+492111234567"><Voicemail/></Dial></Response>',
+    'callerId with two +',
+    '<Response><Dial callerId="++492111234567"><Voicemail/></Dial></Response>',
     'XML_VALUE_INVALID',
     1,
     17,
     '/Response/Dial[1]/@callerId',
   ],
   [
-    'Number with +',
+    'Number with a space',
     '<Response><Dial><Number>4915799912345</Number><Number>+49 211</Number></Dial></Response>',
     'XML_VALUE_INVALID',
     1,

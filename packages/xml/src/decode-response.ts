@@ -6,7 +6,6 @@ import {
   ResponseSchema,
   SiphookError,
 } from '@siphook/schema';
-import { parseResponseFast } from './parse-response-fast.js';
 import {
   attributeStart,
   elementPath,
@@ -372,10 +371,6 @@ export function checkResponse(xml: string | Uint8Array, options: DecodeOptions =
   const reader = new ResponseReader(text);
   const model = reader.response(root);
   problems.push(...reader.problems);
-  if (problems.length === 0) {
-    const response = parseResponseFast(model);
-    if (response !== undefined) return { valid: true, response, problems: [] };
-  }
   const result = ResponseSchema.safeParse(model);
   if (result.success && problems.length === 0) {
     return { valid: true, response: result.data, problems: [] };
