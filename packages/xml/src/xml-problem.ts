@@ -17,11 +17,13 @@ export interface XmlProblem {
  * `XML_TOO_DEEP` stop the check at once; the others are collected, all of them, in document order.
  */
 export const XML_PROBLEM_CODES = {
-  XML_MALFORMED: 'not well-formed XML, or not UTF-8 (reported by the parser, with its position)',
+  XML_MALFORMED:
+    'not well-formed XML, or bytes that do not match the encoding (reported by the parser, with its position)',
   XML_DOCTYPE: 'a DOCTYPE or entity declaration, refused before any expansion',
   XML_TOO_LARGE: 'the document is larger than maxBytes',
   XML_TOO_DEEP: 'elements are nested deeper than maxDepth',
-  XML_ENCODING: 'the XML declaration names an encoding other than UTF-8',
+  XML_ENCODING:
+    'the XML declaration names an encoding other than UTF-8, ISO-8859-1 or US-ASCII, or contradicts a UTF-8 byte order mark',
   XML_ROOT: 'the root element is not <Response>, is missing, or there is more than one',
   XML_UNKNOWN_ELEMENT: 'an element that is not part of the sipgate.io response format',
   XML_UNEXPECTED_ELEMENT: 'a known element in a place where it is not allowed',
