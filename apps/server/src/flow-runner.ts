@@ -6,7 +6,7 @@ import {
   type NewCallEvent,
   type PlayAction,
 } from '@siphook/schema';
-import type { DialInput, Flow, Match, StepInput } from './flow-schema.js';
+import type { DialStepTarget, Flow, Match, StepInput } from './flow-schema.js';
 
 /** Where a call stands in its flow; kept in `call.state.flow` between pushes. */
 export interface FlowPosition {
@@ -276,7 +276,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function dialOf(dial: DialInput): FlowAction {
+function dialOf(dial: DialStepTarget): FlowAction {
   if (dial === 'voicemail') return { action: 'Dial', target: { voicemail: true } };
   if (typeof dial === 'string') return { action: 'Dial', target: { numbers: [dial] } };
   if (Array.isArray(dial)) return { action: 'Dial', target: { numbers: [...dial] } };
