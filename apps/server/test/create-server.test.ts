@@ -403,7 +403,7 @@ describe('createServer configuration', { timeout: 30_000 }, () => {
       'http:///x',
     ]) {
       const error = await createServer({ port: 0, publicUrl }).catch((e: unknown) => e);
-      expect(isSiphookError(error, 'CONFIG_INVALID'), publicUrl).toBe(true);
+      expect(isSiphookError(error, 'OPTIONS_INVALID'), publicUrl).toBe(true);
       expect((error as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toEqual([
         'publicUrl',
       ]);
@@ -414,7 +414,7 @@ describe('createServer configuration', { timeout: 30_000 }, () => {
     const error = await createServer({ port: 70000, publicUrl: 'ftp://x', logLevel: 'loud' }).catch(
       (e: unknown) => e,
     );
-    expect(isSiphookError(error, 'CONFIG_INVALID')).toBe(true);
+    expect(isSiphookError(error, 'OPTIONS_INVALID')).toBe(true);
     expect((error as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toEqual([
       'port',
       'publicUrl',
