@@ -1,9 +1,11 @@
 import { z } from 'zod';
 
 // Refused in every http(s) URL here: whitespace, controls, and what no XML 1.0 document can carry
-// (U+FFFE, U+FFFF, lone surrogates), since such URLs end up in a <Response> or a log line.
-const NO_SPACE_OR_CONTROL =
-  /[\s\u0000-\u001f\u007f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// (U+FFFE, U+FFFF, lone surrogates), since such URLs end up in a <Response> or a log line. The
+// lookaround for lone surrogates runs only when there is a surrogate at all (it is the slow part).
+const SPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f\ufffe\uffff]/;
+const SURROGATE = /[\ud800-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 // A host must follow the slashes: WHATWG would read `http:///x` as host `x`, a receiver may not.
 const HTTP_PREFIX = /^https?:\/\/[^/\\]/i;
 
@@ -26,15 +28,18 @@ export interface HttpUrlOptions {
  * isHttpUrl('https://example.com/?a=1', { query: false }) // false
  */
 export function isHttpUrl(value: unknown, options: HttpUrlOptions = {}): value is string {
-  if (typeof value !== 'string' || !HTTP_PREFIX.test(value) || NO_SPACE_OR_CONTROL.test(value)) {
+  if (
+    typeof value !== 'string' ||
+    !HTTP_PREFIX.test(value) ||
+    SPACE_OR_CONTROL.test(value) ||
+    (SURROGATE.test(value) && LONE_SURROGATE.test(value))
+  ) {
     return false;
   }
   if (options.query === false && (value.includes('?') || value.includes('#'))) return false;
-  try {
-    return new URL(value).hostname !== '';
-  } catch {
-    return false;
-  }
+  // http and https are special schemes: the WHATWG parser fails on an empty host, so a URL that
+  // parses has one. canParse decides that without building a URL object (a third of the time).
+  return URL.canParse(value);
 }
 
 /** What {@link HttpUrlSchema} expects, in words, for messages. */
