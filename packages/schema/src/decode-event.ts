@@ -61,6 +61,13 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
   else target[key] = value;
 }
 
+/** Appends to a list that is made only when needed (most pushes have nothing to add). */
+function addTo<T>(list: T[] | undefined, item: T): T[] {
+  if (list === undefined) return [item];
+  list.push(item);
+  return list;
+}
+
 function tooLong(path: string, limit: number, value: string): Issue {
   return createIssue(
     'FIELD_TOO_LONG',
@@ -85,13 +92,11 @@ class PushReader {
   }
 
   warn(issue: Issue): void {
-    this.warnings ??= [];
-    this.warnings.push(issue);
+    this.warnings = addTo(this.warnings, issue);
   }
 
   fail(issue: Issue): void {
-    this.errors ??= [];
-    this.errors.push(issue);
+    this.errors = addTo(this.errors, issue);
   }
 
   hasWarned(path: string): boolean {
@@ -173,12 +178,12 @@ class PushReader {
       if (field.list) event[field.name] = value ?? field.fallback?.();
       else if (value === undefined || value === '') {
         if (field.fallback !== undefined) event[field.name] = field.fallback();
-        else if (field.required) missing = [...(missing ?? []), field];
+        else if (field.required) missing = addTo(missing, field);
       } else if (field.name === 'callId') {
         event.callId = value; // copied below, once it is known to be short enough
       } else if (value.length > EVENT_LIMITS.fieldLength) {
         this.warn(tooLong(field.name, EVENT_LIMITS.fieldLength, value as string));
-        if (field.required) missing = [...(missing ?? []), field];
+        if (field.required) missing = addTo(missing, field);
       } else {
         event[field.name] = copyOf(value as string);
       }
@@ -203,8 +208,7 @@ class PushReader {
     }
     event.callId = copyOf(event.callId as string);
     // A required field that was missing (or dropped) is "", so that its type stays a string.
-    for (const field of fields)
-      if (field.required && !(field.name in event)) event[field.name] = '';
+    if (missing !== undefined) for (const field of missing) event[field.name] = '';
     event.extra = this.extra ?? {};
     if (this.warnings !== undefined) event.warnings = this.warnings;
     return event as WebhookEvent;
