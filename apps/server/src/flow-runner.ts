@@ -1,6 +1,7 @@
 import {
   type ActionInput,
   type DtmfEvent,
+  GATHER_DEFAULTS,
   type GatherAction,
   isHttpUrl,
   type NewCallEvent,
@@ -135,9 +136,9 @@ export function createFlowRunner(flow: Flow, options: FlowRunnerOptions): FlowRu
     const options_ = step.gather;
     const action: FlowGatherAction = {
       action: 'Gather',
-      type: 'dtmf',
-      maxDigits: options_.maxDigits ?? 1,
-      timeout: options_.timeout ?? 2000,
+      type: GATHER_DEFAULTS.type,
+      maxDigits: options_.maxDigits ?? GATHER_DEFAULTS.maxDigits,
+      timeout: options_.timeout ?? GATHER_DEFAULTS.timeout,
     };
     if (options.onData !== undefined) action.onData = options.onData;
     if (options_.play !== undefined) action.play = playOf(options_.play);

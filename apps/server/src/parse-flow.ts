@@ -2,6 +2,7 @@ import {
   createIssue,
   formatPath,
   fromZodIssues,
+  GATHER_DEFAULTS,
   type Issue,
   SiphookError,
   summarizeIssues,
@@ -186,7 +187,7 @@ function checkSteps(
       }
     }
     if ('gather' in step) {
-      const maxDigits = step.gather.maxDigits ?? 1;
+      const maxDigits = step.gather.maxDigits ?? GATHER_DEFAULTS.maxDigits;
       for (const [key, branch] of Object.entries(step.gather.branches ?? {})) {
         const branchPath = [...here, 'gather', 'branches', key];
         if (key !== 'default' && key !== 'timeout' && key.length > maxDigits) {

@@ -138,9 +138,13 @@ export async function resolveServerConfig(config: ServerConfig): Promise<Resolve
     issues.push(createIssue('FIELD_INVALID', 'tls', 'both cert and key', '(one missing)'));
   }
   if (issues.length > 0) {
-    throw new SiphookError('OPTIONS_INVALID', summarizeIssues('server config is invalid:', issues), {
-      issues,
-    });
+    throw new SiphookError(
+      'OPTIONS_INVALID',
+      summarizeIssues('server config is invalid:', issues),
+      {
+        issues,
+      },
+    );
   }
   const trustKeys = await Promise.all(
     (config.trustKeys ?? []).map((key, i) => readPem(key, `trustKeys[${i}]`, cwd)),
