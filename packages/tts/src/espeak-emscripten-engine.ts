@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { SiphookError } from '@siphook/schema';
+import { CANONICAL_HEADER_BYTES, encodePcmHeader } from '@siphook/wav';
 import { escapeXml } from '@siphook/xml';
 import type { EmscriptenReply, EmscriptenRequest } from './espeak-emscripten-worker.js';
 import { unknownVoice } from './espeak-ng-engine.js';
@@ -29,22 +30,12 @@ async function installedVersion(): Promise<string | undefined> {
 }
 
 /** A WAV file of mono 16-bit samples at the engine's rate (22050 Hz), for the converter to read. */
-function speechWav(samples: Int16Array, sampleRate: number): Buffer {
-  const data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
+function speechWav(samples: Int16Array, sampleRate: number): Uint8Array {
+  const data = new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
+  const file = new Uint8Array(CANONICAL_HEADER_BYTES + data.length);
+  file.set(encodePcmHeader(data.length, { channels: 1, sampleRate, bitsPerSample: 16 }));
+  file.set(data, CANONICAL_HEADER_BYTES);
+  return file;
 }
 
 /**
