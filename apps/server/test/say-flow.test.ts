@@ -8,7 +8,7 @@ import { isSiphookError, type SiphookError } from '@siphook/schema';
 import { findEspeakNg } from '@siphook/tts';
 import { checkPlayable, inspectWavBytes } from '@siphook/wav';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from '../src/index.js';
+import { createServer, describeServer, formatBanner } from '../src/index.js';
 import { post } from './http-client.js';
 
 const HAVE_ESPEAK = await findEspeakNg().then(
@@ -113,6 +113,9 @@ describe.skipIf(!HAVE_ESPEAK)('say: with espeak-ng', () => {
     });
     let urls: string[];
     try {
+      expect(formatBanner(describeServer(server), { publicUrlGiven: false })).toContain(
+        `Prompts: ${server.url}/audio/ (0 files; 3 say: steps under say/)`,
+      );
       const answer = await post(
         server.url,
         'event=newCall&direction=in&from=492111234567&to=4915791234567&callId=say1',

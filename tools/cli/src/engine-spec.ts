@@ -1,10 +1,10 @@
 // `--engine NAME` and `--engine-cmd TEMPLATE` (`siphook tts`), `--tts-engine` and
 // `--tts-engine-cmd` (`siphook server`): one engine spec for @siphook/tts.
-import type { EngineSpec } from '@siphook/tts';
+import { ENGINE_NAMES, type EngineSpec } from '@siphook/tts';
 import { InvalidArgumentError } from 'commander';
 
 /** The engine names the options accept, for commander's `.choices()`. */
-export const ENGINE_CHOICES: readonly string[] = ['espeak-ng', 'command', 'espeak-ng-emscripten'];
+export const ENGINE_CHOICES: readonly string[] = ENGINE_NAMES;
 
 /**
  * The engine spec for an `--engine` name and an `--engine-cmd` template: a template alone means
