@@ -4,10 +4,10 @@
  * a later start costs one hash and one stat per `say:`. A problem (no engine, an unknown voice)
  * is a start-up error that points at the `say:` in the flow file, never a failure on a live call.
  */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { isSiphookError, SiphookError } from '@siphook/schema';
 import {
+  type CachedPrompt,
   DEFAULT_VOICE,
   type EngineSpec,
   resolveEngine,
@@ -36,8 +36,31 @@ export interface SayPrompts {
   synthesized: number;
 }
 
-/** Prompts synthesised at once: each engine run is a process of its own. */
+/** Engine runs at once: each is a process of its own. */
 const CONCURRENCY = 2;
+
+/** The same engine, running at most `concurrency` of its `speak` calls at a time. */
+function limitSpeaking(engine: TtsEngine, concurrency: number): TtsEngine {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next === undefined) running--;
+    else next(); // the slot passes straight to the next waiting call
+  };
+  return {
+    ...engine,
+    async speak(request) {
+      if (running < concurrency) running++;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      try {
+        await engine.speak(request);
+      } finally {
+        release();
+      }
+    },
+  };
+}
 
 const keyOf = (say: SayInput) => `${say.voice ?? DEFAULT_VOICE}\u0000${say.text}`;
 
@@ -65,7 +88,7 @@ function at(flow: LoadedFlow, say: FlowSay, error: SiphookError, cwd: string): S
 
 /**
  * Makes sure every `say:` of the flow has its prompt in the cache folder, synthesising the missing
- * ones (two at a time). Identical texts in the same voice share one prompt.
+ * ones (two engine runs at a time). Identical texts in the same voice share one prompt.
  *
  * @throws {SiphookError} `TTS_ENGINE_NOT_FOUND` at the first `say:`, or the first synthesis error
  *   (`TTS_VOICE_UNKNOWN`, `TTS_ENGINE_FAILED`, `TTS_ENGINE_TIMEOUT`…) at its `say:`, with
@@ -87,36 +110,34 @@ export async function prepareSayPrompts(
   }
   const unique = new Map<string, FlowSay>();
   for (const say of flow.says) if (!unique.has(keyOf(say.say))) unique.set(keyOf(say.say), say);
-  const files = new Map<string, string>();
-  let synthesized = 0;
+  // Every prompt is looked up at once (a hash and a stat each); only the engine runs are limited.
+  const speaking = limitSpeaking(engine, CONCURRENCY);
+  let outcomes: PromiseSettledResult<CachedPrompt>[];
   try {
-    await mkdir(cacheDir, { recursive: true });
-    const queue = [...unique.entries()];
-    const failures: SiphookError[] = [];
-    await Promise.all(
-      Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
-        for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-          const [key, say] = next;
-          try {
-            const prompt = await synthesizeCached(say.say.text, {
-              engine,
-              voice: say.say.voice ?? DEFAULT_VOICE,
-              cacheDir,
-              ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
-            });
-            files.set(key, path.basename(prompt.file));
-            if (!prompt.cached) synthesized++;
-          } catch (error) {
-            if (!isSiphookError(error)) throw error;
-            failures.push(at(flow, say, error, cwd));
-            queue.length = 0; // one failure is enough to refuse the start; stop early
-          }
-        }
-      }),
+    outcomes = await Promise.allSettled(
+      [...unique.values()].map((say) =>
+        synthesizeCached(say.say.text, {
+          engine: speaking,
+          voice: say.say.voice ?? DEFAULT_VOICE,
+          cacheDir,
+          ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
+        }),
+      ),
     );
-    if (failures.length > 0) throw failures[0]!;
   } finally {
     await engine.close?.();
+  }
+  const files = new Map<string, string>();
+  let synthesized = 0;
+  for (const [i, [key, say]] of [...unique.entries()].entries()) {
+    const outcome = outcomes[i]!;
+    // The first failure in the order of the flow, whichever finished first.
+    if (outcome.status === 'rejected') {
+      if (!isSiphookError(outcome.reason)) throw outcome.reason;
+      throw at(flow, say, outcome.reason, cwd);
+    }
+    files.set(key, path.basename(outcome.value.file));
+    if (!outcome.value.cached) synthesized++;
   }
   return {
     cacheDir,
