@@ -5,7 +5,7 @@
  * The template is split like a shell would (quotes, backslashes, `$VAR`) but run without one.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { createIssue, describeReceived, SiphookError } from '@siphook/schema';
+import { createIssue, describeReceived, SiphookError } from '@siphook/schema/errors';
 import { parse } from 'shell-quote';
 import which from 'which';
 import { lastLine, runEngineProcess } from './run-engine-process.js';

@@ -7,7 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { SiphookError } from '@siphook/schema';
+import { SiphookError } from '@siphook/schema/errors';
 import { CANONICAL_HEADER_BYTES, encodePcmHeader } from '@siphook/wav';
 import { escapeXml } from '@siphook/xml';
 import type { EmscriptenReply, EmscriptenRequest } from './espeak-emscripten-worker.js';

@@ -4,7 +4,7 @@
  * read right whatever the locale; the voice is a separate argument, never parsed by a shell.
  */
 import { resolve } from 'node:path';
-import { describeReceived, SiphookError } from '@siphook/schema';
+import { describeReceived, SiphookError } from '@siphook/schema/errors';
 import which from 'which';
 import { lastLine, runEngineProcess } from './run-engine-process.js';
 import type { TtsEngine } from './tts-engine.js';

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { SiphookError } from '@siphook/schema';
+import { SiphookError } from '@siphook/schema/errors';
 
 /** What to run and how long it may take. */
 export interface EngineProcess {

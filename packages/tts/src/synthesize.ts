@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isSiphookError, SiphookError } from '@siphook/schema';
+import { isSiphookError, SiphookError } from '@siphook/schema/errors';
 import { type ConvertResult, convertToPlayable } from '@siphook/wav';
 import { type EngineSpec, isTtsEngine, resolveEngine, type TtsEngine } from './tts-engine.js';
 import { checkTtsText, checkVoice, DEFAULT_VOICE } from './tts-text.js';

@@ -3,7 +3,7 @@
  * `espeak-ng` (the system program), `command` (any program from a template) or
  * `espeak-ng-emscripten` (the optional npm package, loaded only when the user installed it).
  */
-import { createIssue, SiphookError } from '@siphook/schema';
+import { createIssue, SiphookError } from '@siphook/schema/errors';
 import { z } from 'zod';
 
 /** One request to an engine: speak `text` in `voice` into the file `output`. */

@@ -2,7 +2,7 @@
  * What may be spoken: the rules for a prompt's text and a voice name, stated once here and
  * imported by the CLI and by the server's `say:` steps.
  */
-import { createIssue, SiphookError } from '@siphook/schema';
+import { createIssue, SiphookError } from '@siphook/schema/errors';
 import { z } from 'zod';
 
 /** Longest text one prompt speaks, in characters (Unicode code points). */
