@@ -58,10 +58,10 @@ const HEALTH_PATH = '/healthz';
  * `say:` steps are synthesised (or found in their cache) before listening, and served under
  * `/audio/say/`.
  *
- * @throws {SiphookError} `CONFIG_INVALID`, `CONFIG_READ`, `FLOW_INVALID`, `FLOW_READ`,
- *   `WEBHOOK_OPTIONS_INVALID`, `AUDIO_HOST_OPTIONS`, or `LISTEN_FAILED` (port in use, …); for
- *   `say:` steps `TTS_ENGINE_NOT_FOUND`, `TTS_VOICE_UNKNOWN`, `TTS_ENGINE_FAILED` or
- *   `TTS_ENGINE_TIMEOUT`, each with `file:line:col` of the `say:`.
+ * @throws {SiphookError} `OPTIONS_INVALID`, `CONFIG_READ`, `FLOW_INVALID`, `FLOW_READ`, or
+ *   `LISTEN_FAILED` (port in use, …); for `say:` steps `TTS_ENGINE_NOT_FOUND`,
+ *   `TTS_VOICE_UNKNOWN`, `TTS_ENGINE_FAILED` or `TTS_ENGINE_TIMEOUT`, each with `file:line:col`
+ *   of the `say:`.
  * @example
  * const server = await createServer({ port: 0, signature: false });
  * server.webhookUrl // 'http://127.0.0.1:41234/'

@@ -95,7 +95,7 @@ describe('say: start-up errors', () => {
       flow: await flowFile('cfg.yaml', FLOW),
       tts: { timeoutMs: -1 },
     });
-    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.code).toBe('OPTIONS_INVALID');
     expect(error.message).toContain('tts.timeoutMs');
   });
 });

@@ -33,7 +33,7 @@ describe('parseCommandTemplate', () => {
       '  ',
     ]) {
       expect(() => parseCommandTemplate(template)).toThrow(
-        expect.objectContaining({ code: 'TTS_OPTIONS_INVALID' }),
+        expect.objectContaining({ code: 'OPTIONS_INVALID' }),
       );
     }
   });

@@ -19,7 +19,7 @@ const TEMPLATE_EXPECTED =
 /**
  * Splits a command template into program and arguments, expanding `$VAR` from the environment.
  *
- * @throws {SiphookError} `TTS_OPTIONS_INVALID` for an empty template or one with shell operators.
+ * @throws {SiphookError} `OPTIONS_INVALID` for an empty template or one with shell operators.
  * @example
  * parseCommandTemplate('piper --model "my voice.onnx" -f {out}') // ['piper', '--model', 'my voice.onnx', '-f', '{out}']
  */
@@ -31,13 +31,13 @@ export function parseCommandTemplate(
   for (const entry of parse(template, (name) => env[name] ?? '')) {
     if (typeof entry !== 'string') {
       const issue = createIssue('FIELD_INVALID', 'command', TEMPLATE_EXPECTED, template);
-      throw new SiphookError('TTS_OPTIONS_INVALID', issue.message, { issues: [issue] });
+      throw new SiphookError('OPTIONS_INVALID', issue.message, { issues: [issue] });
     }
     words.push(entry);
   }
   if (words.length === 0 || words[0] === '') {
     const issue = createIssue('FIELD_INVALID', 'command', TEMPLATE_EXPECTED, template);
-    throw new SiphookError('TTS_OPTIONS_INVALID', issue.message, { issues: [issue] });
+    throw new SiphookError('OPTIONS_INVALID', issue.message, { issues: [issue] });
   }
   return words;
 }
@@ -46,7 +46,7 @@ export function parseCommandTemplate(
  * The command engine for a template; its program is looked up now, so a missing one is reported
  * before any text is spoken.
  *
- * @throws {SiphookError} `TTS_OPTIONS_INVALID` (template), `TTS_ENGINE_NOT_FOUND` (program).
+ * @throws {SiphookError} `OPTIONS_INVALID` (template), `TTS_ENGINE_NOT_FOUND` (program).
  */
 export async function createCommandEngine(template: string): Promise<TtsEngine> {
   const words = parseCommandTemplate(template);

@@ -45,7 +45,7 @@ const OWN_GROUP = process.platform !== 'win32';
  *
  * @throws {SiphookError} `TTS_ENGINE_NOT_FOUND` (cannot be started), `TTS_ENGINE_TIMEOUT` (killed
  *   after `timeoutMs`), `TTS_ENGINE_FAILED` (stdout larger than 256 MiB, or not writable),
- *   `TTS_ABORTED` (the signal fired; the program is killed).
+ *   `CONVERT_ABORTED` (the signal fired; the program is killed).
  */
 export function runEngineProcess(run: EngineProcess): Promise<ProcessOutcome> {
   return new Promise((resolve, reject) => {
@@ -175,5 +175,5 @@ export function lastLine(stderr: string): string {
 
 /** The error for an aborted synthesis. */
 export function abortedError(engine: string): SiphookError {
-  return new SiphookError('TTS_ABORTED', `${engine}: synthesis aborted`, { engine });
+  return new SiphookError('CONVERT_ABORTED', `${engine}: synthesis aborted`, { engine });
 }

@@ -99,7 +99,7 @@ describe('synthesize with the command engine', () => {
     await expect(readFile(side)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
-  it('aborts with TTS_ABORTED and leaves nothing', async () => {
+  it('aborts with CONVERT_ABORTED and leaves nothing', async () => {
     const engine = {
       name: 'command' as const,
       command: fakeEngineCommand('hang', join(dir, 'side')),
@@ -108,7 +108,7 @@ describe('synthesize with the command engine', () => {
     setTimeout(() => controller.abort(), 300);
     await expect(
       synthesize('Hallo', { engine, output: join(dir, 'aborted.wav'), signal: controller.signal }),
-    ).rejects.toMatchObject({ code: 'TTS_ABORTED' });
+    ).rejects.toMatchObject({ code: 'CONVERT_ABORTED' });
     expect((await readdir(dir)).includes('aborted.wav')).toBe(false);
   });
 });

@@ -76,9 +76,9 @@ const GARBAGE_CODES = new Set([
  * nothing, and an existing file untouched); without it the bytes are returned.
  *
  * @throws {SiphookError} `TTS_TEXT_INVALID` (empty, over 2000 characters, control characters),
- *   `TTS_OPTIONS_INVALID`, `TTS_ENGINE_NOT_FOUND`, `TTS_VOICE_UNKNOWN` (lists the voices),
+ *   `OPTIONS_INVALID`, `TTS_ENGINE_NOT_FOUND`, `TTS_VOICE_UNKNOWN` (lists the voices),
  *   `TTS_ENGINE_TIMEOUT`, `TTS_ENGINE_FAILED` (the engine failed, wrote nothing or no audio),
- *   `TTS_ABORTED`, and `WAV_WRITE_FAILED` / `FFMPEG_NOT_FOUND` from the converter.
+ *   `CONVERT_ABORTED`, and `WAV_WRITE_FAILED` / `FFMPEG_NOT_FOUND` from the converter.
  * @example
  * const { durationSeconds } = await synthesize('Willkommen bei siphook.', { voice: 'de', output: 'welcome.wav' });
  */
@@ -91,7 +91,7 @@ export async function synthesize(
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) {
     throw new SiphookError(
-      'TTS_OPTIONS_INVALID',
+      'OPTIONS_INVALID',
       `timeoutMs: expected a positive integer (milliseconds); received ${String(timeoutMs).slice(0, 80)}`,
       { field: 'timeoutMs' },
     );
@@ -128,11 +128,6 @@ export async function synthesize(
           { engine: engine.name, code: error.code },
           { cause: error },
         );
-      }
-      if (isSiphookError(error, 'CONVERT_ABORTED')) {
-        throw new SiphookError('TTS_ABORTED', `${engine.name}: synthesis aborted`, {
-          engine: engine.name,
-        });
       }
       throw error;
     }

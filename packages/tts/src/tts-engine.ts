@@ -35,7 +35,7 @@ export interface TtsEngine {
   readonly id: string;
   /**
    * Writes speech to `request.output`.
-   * @throws {SiphookError} `TTS_VOICE_UNKNOWN`, `TTS_ENGINE_FAILED`, `TTS_ENGINE_TIMEOUT`, `TTS_ABORTED`.
+   * @throws {SiphookError} `TTS_VOICE_UNKNOWN`, `TTS_ENGINE_FAILED`, `TTS_ENGINE_TIMEOUT`, `CONVERT_ABORTED`.
    */
   speak(request: SpeakRequest): Promise<void>;
   /** The voices it has, for the unknown-voice message; undefined when it cannot list them. */
@@ -89,7 +89,7 @@ export function isTtsEngine(value: unknown): value is TtsEngine {
  * package. Done once (at start-up); the engine is then used for every prompt.
  *
  * @throws {SiphookError} `TTS_ENGINE_NOT_FOUND` naming the engine and how to install it, or
- *   `TTS_OPTIONS_INVALID` for a spec that is not one of the forms above.
+ *   `OPTIONS_INVALID` for a spec that is not one of the forms above.
  * @example
  * const engine = await resolveEngine({ name: 'command', command: 'piper -m de.onnx -f {out}' });
  */
@@ -97,7 +97,7 @@ export async function resolveEngine(spec: EngineSpec = 'espeak-ng'): Promise<Tts
   const result = EngineSpecSchema.safeParse(spec);
   if (!result.success) {
     const issue = createIssue('FIELD_INVALID', 'engine', SPEC_EXPECTED, spec);
-    throw new SiphookError('TTS_OPTIONS_INVALID', issue.message, { issues: [issue] });
+    throw new SiphookError('OPTIONS_INVALID', issue.message, { issues: [issue] });
   }
   const parsed = result.data;
   const name = typeof parsed === 'string' ? parsed : parsed.name;

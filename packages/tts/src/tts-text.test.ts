@@ -45,7 +45,7 @@ describe('the text of a prompt', () => {
     for (const voice of ['de', 'en-us', 'gmw/de', 'de+f3', 'en_GB'])
       expect(checkVoice(voice)).toBe(voice);
     for (const voice of ['', '-v', 'de us', 'x'.repeat(65), 'de;rm']) {
-      expect(codeOf(() => checkVoice(voice))).toBe('TTS_OPTIONS_INVALID');
+      expect(codeOf(() => checkVoice(voice))).toBe('OPTIONS_INVALID');
     }
   });
 });

@@ -81,11 +81,11 @@ export function checkTtsText(text: unknown): string {
 /**
  * Checks a voice name against {@link VoiceSchema} and returns it unchanged.
  *
- * @throws {SiphookError} `TTS_OPTIONS_INVALID` for a name no engine could have.
+ * @throws {SiphookError} `OPTIONS_INVALID` for a name no engine could have.
  */
 export function checkVoice(voice: unknown): string {
   const result = VoiceSchema.safeParse(voice);
   if (result.success) return result.data;
   const issue = createIssue('FIELD_INVALID', 'voice', VOICE_EXPECTED, voice);
-  throw new SiphookError('TTS_OPTIONS_INVALID', issue.message, { issues: [issue] });
+  throw new SiphookError('OPTIONS_INVALID', issue.message, { issues: [issue] });
 }

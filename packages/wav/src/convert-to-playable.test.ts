@@ -288,7 +288,7 @@ describe('convertToPlayable: normalize and trimSilence', () => {
     expect(samples.slice(0, 700).every((sample) => Math.abs(sample) < 10 ** (-50 / 20))).toBe(true);
     await expect(
       convertToPlayable(input, `${input}.out.wav`, { trimSilence: true, trimPadSeconds: 2 }),
-    ).rejects.toMatchObject({ code: 'CONVERT_OPTIONS_INVALID' });
+    ).rejects.toMatchObject({ code: 'OPTIONS_INVALID' });
   });
 
   it('trimSilence on a silent file fails with WAV_SILENT and writes nothing', async () => {
@@ -303,12 +303,12 @@ describe('convertToPlayable: normalize and trimSilence', () => {
     expect(await leftovers()).toEqual([]);
   });
 
-  it('refuses bad option values with CONVERT_OPTIONS_INVALID', async () => {
+  it('refuses bad option values with OPTIONS_INVALID', async () => {
     const input = await fixture('opt.wav', encodeTestWav([tone(1000, 8000, 0.1)], 8000, 'int16'));
     await expect(
       convertToPlayable(input, `${input}.out.wav`, { normalize: 3 }),
     ).rejects.toMatchObject({
-      code: 'CONVERT_OPTIONS_INVALID',
+      code: 'OPTIONS_INVALID',
       message: 'normalize: expected true, false or a peak level in dBFS from -60 to 0; received 3',
     });
   });

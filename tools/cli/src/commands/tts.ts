@@ -3,7 +3,7 @@ import { isSiphookError, SiphookError } from '@siphook/schema/errors';
 import { DEFAULT_TIMEOUT_MS, DEFAULT_VOICE, type SynthesizeResult, synthesize } from '@siphook/tts';
 import { InvalidArgumentError, Option } from 'commander';
 import { clipMessage } from '../clip.js';
-import { type CommandContext, ExitCode, type RegisterCommand } from '../context.js';
+import { type CommandContext, ExitCode, exitCodeFor, type RegisterCommand } from '../context.js';
 import { ENGINE_CHOICES, engineSpecOf } from '../engine-spec.js';
 import { readBounded, readStdin } from '../read-bounded.js';
 
@@ -105,7 +105,7 @@ async function runTts(
       return;
     }
     if (!isSiphookError(error)) throw error;
-    context.setExitCode(error.code === 'TTS_TEXT_INVALID' ? ExitCode.notCompliant : ExitCode.usage);
+    context.setExitCode(exitCodeFor(error));
     outcome = {
       ok: false,
       output: flags.output,
