@@ -389,7 +389,7 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
 
     prompts() {
       return state.index.prompts.map(
-        ({ bytes: _bytes, sourceKey: _key, pathMtimeMs: _mtime, ...entry }) => entry,
+        ({ bytes: _bytes, sourceKey: _key, pathIdentity: _identity, ...entry }) => entry,
       );
     },
 
@@ -419,7 +419,7 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
 function publicEntry({
   bytes: _bytes,
   sourceKey: _key,
-  pathMtimeMs: _mtime,
+  pathIdentity: _identity,
   ...entry
 }: StoredPrompt): PromptEntry {
   return entry;

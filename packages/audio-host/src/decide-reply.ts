@@ -1,5 +1,6 @@
 import { parseByteRange } from './byte-range.js';
 import { ifRangeAllows, isNotModified } from './conditional-request.js';
+import type { FileIdentity } from './file-identity.js';
 import type { PromptIndex, ServedName } from './prompt-index.js';
 import { parseRequestTarget } from './request-target.js';
 import { verifySignedQuery } from './signed-url.js';
@@ -19,9 +20,8 @@ export interface FileSlice {
   start: number;
   /** Inclusive. */
   end: number;
-  /** Size and mtime recorded at ingest; the file must still match them when opened. */
-  size: number;
-  mtimeMs: number;
+  /** Recorded at ingest; the opened file must still be this one. */
+  identity: FileIdentity;
 }
 
 /** What to answer: status, headers and at most one of an in-memory body or a file slice. */
@@ -184,5 +184,5 @@ export function replyFor(served: ServedName, method: string, headers: RequestHea
 
 function fileSlice(served: ServedName, start: number, end: number): FileSlice {
   const { prompt } = served;
-  return { path: prompt.path, start, end, size: prompt.size, mtimeMs: prompt.pathMtimeMs };
+  return { path: prompt.path, start, end, identity: prompt.pathIdentity };
 }
