@@ -271,7 +271,7 @@ async function ingestFile(
       'WAV is not playable as is; converting',
     );
   }
-  return convertIntoCache(settings, base, real, candidate.extension, source.bytes);
+  return convertIntoCache(settings, base, real, source.bytes);
 }
 
 const OUTSIDE_ROOT_REASON =
@@ -289,7 +289,6 @@ async function convertIntoCache(
   settings: IngestSettings,
   base: Pick<StoredPrompt, 'name' | 'source' | 'mtime' | 'sourceKey'>,
   realSource: string,
-  extension: string,
   source: Buffer,
 ): Promise<StoredPrompt | RefusedFile> {
   const file = base.source;
