@@ -1,5 +1,10 @@
+import {
+  type BasicAuthCredentials,
+  BasicAuthCredentialsSchema,
+  fromZodIssues,
+  isHttpUrl,
+} from '@siphook/schema';
 import { createIssue, type Issue, SiphookError, summarizeIssues } from '@siphook/schema/errors';
-import type { BasicAuthCredentials } from './basic-auth.js';
 import type { PromptEntry, RefusedFile } from './ingest-root.js';
 
 /**
@@ -139,28 +144,15 @@ export function resolveOptions(options: AudioHostOptions): ResolvedOptions {
   optionalBoolean(input, 'watch', issues);
   optionalBoolean(input, 'listing', issues);
   const auth = input['basicAuth'];
-  if (auth !== undefined) {
-    const { username, password } = (auth ?? {}) as Record<string, unknown>;
-    if (typeof username !== 'string' || username === '' || username.includes(':')) {
-      issues.push(
-        createIssue(
-          'FIELD_INVALID',
-          'basicAuth.username',
-          'a non-empty string without ":"',
-          username,
-        ),
-      );
-    }
-    if (typeof password !== 'string' || password === '') {
-      issues.push(
-        createIssue(
-          'FIELD_INVALID',
-          'basicAuth.password',
-          'a non-empty string',
-          password === undefined ? undefined : '(hidden)',
-        ),
-      );
-    }
+  const authIssues = BasicAuthCredentialsSchema.safeParse(auth).error?.issues;
+  if (auth !== undefined && authIssues !== undefined) {
+    // A password never reaches a message or a log, not even a wrong one.
+    const shown =
+      typeof auth === 'object' && auth !== null && 'password' in auth
+        ? { ...auth, password: '(hidden)' }
+        : auth;
+    const nested = authIssues.map((issue) => ({ ...issue, path: ['basicAuth', ...issue.path] }));
+    issues.push(...fromZodIssues(nested, { basicAuth: shown }));
   }
   const secret = input['signingSecret'];
   if (secret !== undefined && (typeof secret !== 'string' || secret.length < 16)) {
@@ -214,19 +206,11 @@ export function resolveOptions(options: AudioHostOptions): ResolvedOptions {
   };
 }
 
+/** The URL rule of `@siphook/schema`; a mount point also has no query or fragment to append to. */
 function isHttpUrlWithoutQuery(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return (
-      (url.protocol === 'http:' || url.protocol === 'https:') &&
-      url.search === '' &&
-      url.hash === '' &&
-      !value.includes('?')
-    );
-  } catch {
-    return false;
-  }
+  return (
+    typeof value === 'string' && isHttpUrl(value) && !value.includes('?') && !value.includes('#')
+  );
 }
 
 function optionalString(

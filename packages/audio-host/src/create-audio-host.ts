@@ -2,9 +2,9 @@ import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
+import { createBasicAuthCheck } from '@siphook/schema';
 import { SiphookError } from '@siphook/schema/errors';
 import { type AudioHostOptions, resolveOptions } from './audio-host-options.js';
-import { createBasicAuthCheck } from './basic-auth.js';
 import { decideReply, type HostState, type Reply, type RequestHeaders } from './decide-reply.js';
 import {
   ingestRoot,

@@ -1,3 +1,4 @@
+import type { BasicAuthCheck } from '@siphook/schema';
 import { parseByteRange } from './byte-range.js';
 import { ifRangeAllows, isNotModified } from './conditional-request.js';
 import type { FileIdentity } from './file-identity.js';
@@ -39,7 +40,7 @@ export interface HostState {
   listing: boolean;
   /** The manifest served at `/` and `/index.json` when `listing` is on. */
   manifest: Uint8Array;
-  checkAuth: ((authorization: string | undefined) => boolean) | undefined;
+  checkAuth: BasicAuthCheck | undefined;
   signingSecret: string | undefined;
 }
 
