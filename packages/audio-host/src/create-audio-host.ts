@@ -251,7 +251,7 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
   const serve = (req: IncomingMessage, res: ServerResponse): void => {
     try {
       const method = req.method;
-      const target = req.url ?? '';
+      const target = requestTarget(req, basePath);
       if (!guarded && (method === 'GET' || method === 'HEAD')) {
         // Fast path: the exact canonical URL of an in-memory prompt, unconditional, no Range.
         const served = state.index.byTarget.get(target);
@@ -429,6 +429,19 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
   host.handle = host.handle.bind(host);
   host.fetch = host.fetch.bind(host);
   return host;
+}
+
+/**
+ * The request target to decide on. Express (and Connect) strip their mount path from `req.url`
+ * and keep the whole target in `req.originalUrl`: with a `basePath`, which names the whole prefix,
+ * that is the one to read, so `app.use('/audio', host.handle)` works with and without it.
+ */
+function requestTarget(req: IncomingMessage, basePath: string): string {
+  if (basePath !== '') {
+    const original = (req as { originalUrl?: unknown }).originalUrl;
+    if (typeof original === 'string') return original;
+  }
+  return req.url ?? '';
 }
 
 /** The public view of a stored prompt: without the bytes and the bookkeeping. */
