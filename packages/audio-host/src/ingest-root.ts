@@ -3,7 +3,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { mkdir, mkdtemp, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, relative, sep } from 'node:path';
-import { isSiphookError } from '@siphook/schema/errors';
+import { type ErrorCode, isSiphookError } from '@siphook/schema/errors';
 import { checkPlayable, convertToPlayable, inspectWavBytes } from '@siphook/wav';
 import type { AudioHostLogger } from './audio-host-options.js';
 import { type FileIdentity, type FileRead, isSameFile, readWithIdentity } from './file-identity.js';
@@ -39,7 +39,7 @@ export interface RefusedFile {
   /** Path relative to the root. */
   file: string;
   /** Stable code: a `WAV_*`/`FFMPEG_*` code from `@siphook/wav` or an `AUDIO_*` code of the host. */
-  code: string;
+  code: ErrorCode;
   /** What was checked, what was expected and what was found. */
   reason: string;
 }

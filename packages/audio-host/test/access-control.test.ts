@@ -179,7 +179,7 @@ describe('options', () => {
         signingSecret: 'short',
       }),
     ).rejects.toMatchObject({
-      code: 'AUDIO_HOST_OPTIONS',
+      code: 'OPTIONS_INVALID',
       issues: [
         expect.objectContaining({ path: 'publicUrl' }),
         expect.objectContaining({ path: 'basePath' }),
@@ -195,7 +195,7 @@ describe('options', () => {
       basicAuth: { username: 'sip:gate', password: 'hunter2hunter2', realm: 'x' } as never,
     }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({
-      code: 'AUDIO_HOST_OPTIONS',
+      code: 'OPTIONS_INVALID',
       issues: [
         expect.objectContaining({ path: 'basicAuth.username', received: '"sip:gate"' }),
         expect.objectContaining({ code: 'FIELD_UNKNOWN', path: 'basicAuth.realm' }),

@@ -80,9 +80,9 @@ describe('parseBasicAuth', () => {
     ['sipgate', 'no ":"'],
     [':s3cret', 'an empty user name'],
     ['sipgate:', 'an empty password'],
-  ])('refuses %j as OPTION_INVALID naming the option', (text, received) => {
+  ])('refuses %j as OPTIONS_INVALID naming the option', (text, received) => {
     const error = catchError(() => parseBasicAuth(text, 'SIPHOOK_BASIC_AUTH'));
-    expect(error.code).toBe('OPTION_INVALID');
+    expect(error.code).toBe('OPTIONS_INVALID');
     expect(error.message).toContain('SIPHOOK_BASIC_AUTH');
     expect(error.issues[0]?.received).toBe(JSON.stringify(received));
   });

@@ -23,7 +23,7 @@ export type BasicAuthCredentials = z.infer<typeof BasicAuthCredentialsSchema>;
  * Reads `user:pass`, the form of every `--basic-auth` option and `*_BASIC_AUTH` variable. The
  * password may hold further colons; neither side may be empty.
  *
- * @throws {SiphookError} `OPTION_INVALID` naming `field` when the text is not `user:pass`.
+ * @throws {SiphookError} `OPTIONS_INVALID` naming `field` when the text is not `user:pass`.
  * @example
  * parseBasicAuth('sipgate:s3cret:x') // { username: 'sipgate', password: 's3cret:x' }
  */
@@ -33,7 +33,7 @@ export function parseBasicAuth(text: string, field = '--basic-auth'): BasicAuthC
     const received =
       colon < 0 ? 'no ":"' : colon === 0 ? 'an empty user name' : 'an empty password';
     const issue = createIssue('FIELD_INVALID', field, 'user:password, both non-empty', received);
-    throw new SiphookError('OPTION_INVALID', summarizeIssues(`${field} is invalid:`, [issue]), {
+    throw new SiphookError('OPTIONS_INVALID', summarizeIssues(`${field} is invalid:`, [issue]), {
       issues: [issue],
     });
   }

@@ -11,6 +11,14 @@ export { decodeEvent } from './decode-event.js';
 export { decodeForm, type FormBody, type FormField } from './decode-form.js';
 export { encodeEvent, type WebhookEventInput } from './encode-event.js';
 export {
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorCodeInfo,
+  exitCodeOf,
+  httpStatusOf,
+  isErrorCode,
+} from './error-codes.js';
+export {
   type AnswerEvent,
   AnswerEventSchema,
   type DtmfEvent,
