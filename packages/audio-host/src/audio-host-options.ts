@@ -1,9 +1,4 @@
-import {
-  type BasicAuthCredentials,
-  BasicAuthCredentialsSchema,
-  fromZodIssues,
-  isHttpUrl,
-} from '@siphook/schema';
+import { type BasicAuthCredentials, basicAuthIssues, isHttpUrl } from '@siphook/schema';
 import { createIssue, type Issue, SiphookError, summarizeIssues } from '@siphook/schema/errors';
 import type { PromptEntry, RefusedFile } from './ingest-root.js';
 
@@ -143,17 +138,8 @@ export function resolveOptions(options: AudioHostOptions): ResolvedOptions {
   optionalString(input, 'cacheDir', 'a folder path', issues);
   optionalBoolean(input, 'watch', issues);
   optionalBoolean(input, 'listing', issues);
-  const auth = input['basicAuth'];
-  const authIssues = BasicAuthCredentialsSchema.safeParse(auth).error?.issues;
-  if (auth !== undefined && authIssues !== undefined) {
-    // A password never reaches a message or a log, not even a wrong one.
-    const shown =
-      typeof auth === 'object' && auth !== null && 'password' in auth
-        ? { ...auth, password: '(hidden)' }
-        : auth;
-    const nested = authIssues.map((issue) => ({ ...issue, path: ['basicAuth', ...issue.path] }));
-    issues.push(...fromZodIssues(nested, { basicAuth: shown }));
-  }
+  if (input['basicAuth'] !== undefined)
+    issues.push(...basicAuthIssues(input['basicAuth'], 'basicAuth'));
   const secret = input['signingSecret'];
   if (secret !== undefined && (typeof secret !== 'string' || secret.length < 16)) {
     issues.push(

@@ -79,7 +79,10 @@ function lingerClose(socket: Socket): void {
       if (this.writableFinished) this.destroy();
       else this.once('finish', () => this.destroy());
     };
-    if (this.readableEnded) return closeWhenWritten();
+    if (this.readableEnded) {
+      closeWhenWritten();
+      return;
+    }
     const start = this.bytesRead;
     const poll = setInterval(() => {
       if (this.bytesRead - start > LINGER_BYTES) this.destroy();
