@@ -301,6 +301,7 @@ export const ERROR_CODES = {
   CONTENT_TYPE: { meaning: 'Check: the answer is application/xml or text/xml.', exit: 1 },
   PLAY_AUDIO: { meaning: 'Check: a Play URL serves a playable WAV.', exit: 1 },
   LOOP: { meaning: 'Check: the call did not loop past the step limit.', exit: 1 },
+  CALL_TIMEOUT: { meaning: 'Check: the whole call ended within its time limit.', exit: 1 },
   EXPECT_PLAYS: { meaning: 'Check: the call played what the scenario expects.', exit: 1 },
   EXPECT_GATHERS: { meaning: 'Check: the call gathered as the scenario expects.', exit: 1 },
   EXPECT_DIALS: { meaning: 'Check: the call dialled what the scenario expects.', exit: 1 },

@@ -1,5 +1,5 @@
+import { escapeXml as escapeXmlStrict, isXmlText } from '@siphook/xml';
 import type { CallReport, RunReport } from './call-report.js';
-import { escapeXml } from './escape-xml.js';
 
 /**
  * Renders a run as JUnit XML for CI: one `<testsuite>` per call (and one for the probes), one
@@ -77,4 +77,16 @@ function isError(section: CallReport, code: string): boolean {
 
 function seconds(ms: number): string {
   return (Math.max(0, ms) / 1000).toFixed(3);
+}
+
+/**
+ * Any text as XML: a report quotes whatever a server sent, so a character XML 1.0 cannot carry
+ * at all becomes U+FFFD (which `isXmlText` of `@siphook/xml` decides) instead of an error, and
+ * the rest is escaped by `@siphook/xml`'s `escapeXml`.
+ */
+function escapeXml(text: string): string {
+  const carried = isXmlText(text)
+    ? text
+    : Array.from(text, (char) => (isXmlText(char) ? char : '\ufffd')).join('');
+  return escapeXmlStrict(carried);
 }
