@@ -106,7 +106,7 @@ describe('siphook simulate against a broken server: each fault by name, exit 1',
 
   it('--call-timeout bounds the whole call (default 60 s): a failed check, exit 1', async () => {
     const help = await run(['simulate', '--help']);
-    expect(help.stdout).toMatch(/--call-timeout <ms>[^]*?\(default:\s+60000\)/);
+    expect(help.stdout).toMatch(/--call-timeout <ms>[\s\S]*?\(default:\s+60000\)/);
     const result = await run(['simulate', `${brokenUrl}/slow`, '--call-timeout', '200']);
     expect(result.stdout).toContain(
       '✗ call time limit: expected the call to end within 200 ms (--call-timeout)',
