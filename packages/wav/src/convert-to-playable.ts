@@ -306,7 +306,12 @@ function outputInvalid(input: string, info: WavInfo, why: string): SiphookError 
   );
 }
 
-function ioError(code: 'WAV_READ_FAILED' | 'WAV_WRITE_FAILED', message: string, path: string, error: unknown): SiphookError {
+function ioError(
+  code: 'WAV_READ_FAILED' | 'WAV_WRITE_FAILED',
+  message: string,
+  path: string,
+  error: unknown,
+): SiphookError {
   if (isSiphookError(error)) return error;
   const cause = (error as NodeJS.ErrnoException | undefined)?.code;
   const reason = error instanceof Error ? error.message : String(error);
