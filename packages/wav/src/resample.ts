@@ -756,6 +756,8 @@ export function wasmInstance(
 ): { exports: Record<string, (...args: number[]) => number>; buffer: ArrayBuffer } | undefined {
   const module = simdModule();
   if (wasm === undefined || module === null) return undefined;
+  // Temporary, for the one-run kernel comparison in bench/wav-convert.bench.mjs (issue 10 item 3).
+  if (process.env.SIPHOOK_WAV_KERNEL === 'ts') return undefined;
   try {
     const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
     const instance = new wasm.Instance(module, { e: { m: memory } });
