@@ -24,11 +24,6 @@ const HAVE_TIME = existsSync('/usr/bin/time');
 const dir = await mkdtemp(join(tmpdir(), 'siphook-bench-convert-'));
 const notes = [];
 /** The conversion in a bare Node process: the library without the CLI's other commands. */
-/** The resampler kernels compared in one run (issue 10 item 3). */
-const KERNELS = [
-  { label: 'WebAssembly SIMD kernel', env: process.env },
-  { label: 'TypeScript kernel', env: { ...process.env, SIPHOOK_WAV_KERNEL: 'ts' } },
-];
 const LEAN =
   "const { convertToPlayable } = await import('@siphook/wav'); await convertToPlayable(process.argv[1], process.argv[2]);";
 /** The same process without converting: what importing the library costs. */
@@ -138,7 +133,7 @@ function npmFfmpeg() {
  * Wall time of one child process, in ms, and its CPU time (user + system, from /usr/bin/time when
  * present): on a shared, loaded machine the CPU time says more about the work. Throws if it fails.
  */
-function timeProcess(command, args, env = process.env) {
+function timeProcess(command, args) {
   const cpuFile = join(dir, 'cpu.txt');
   const timed = HAVE_TIME
     ? ['/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, command, ...args]]
@@ -146,7 +141,6 @@ function timeProcess(command, args, env = process.env) {
   const start = process.hrtime.bigint();
   const result = spawnSync(timed[0], timed[1], {
     cwd: root,
-    env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
@@ -250,26 +244,25 @@ try {
       skip: !soxOk,
       run: () => timeProcess('sh', ['-c', soxLoop, 'sh', ...promptFiles]),
     },
-    ...KERNELS.flatMap(({ label, env }) => [
-      {
-        name: `\`siphook wav convert prompts -o out\` (${label})`,
-        run: () =>
-          timeProcess(
-            process.execPath,
-            [cli, 'wav', 'convert', prompts, '-o', join(dir, 'folder-out')],
-            env,
-          ),
-      },
-      {
-        name: `\`siphook wav convert prompts -o out -j 1\` (${label})`,
-        run: () =>
-          timeProcess(
-            process.execPath,
-            [cli, 'wav', 'convert', prompts, '-o', join(dir, 'folder-out-1'), '-j', '1'],
-            env,
-          ),
-      },
-    ]),
+    {
+      name: '`siphook wav convert prompts -o out`',
+      run: () =>
+        timeProcess(process.execPath, [cli, 'wav', 'convert', prompts, '-o', join(dir, 'out')]),
+    },
+    {
+      name: '`siphook wav convert prompts -o out -j 1`',
+      run: () =>
+        timeProcess(process.execPath, [
+          cli,
+          'wav',
+          'convert',
+          prompts,
+          '-o',
+          join(dir, 'out-1'),
+          '-j',
+          '1',
+        ]),
+    },
   ].filter((item) => !item.skip);
   compareProcesses(
     `convert a folder of 40 prompts (200 s of audio, 44.1/48/16/22.05 kHz), whole process, median of ${ROUNDS} alternating runs`,
@@ -285,16 +278,19 @@ try {
       run: () =>
         timeProcess('sox', [input, '-r', '8000', '-c', '1', '-b', '16', join(dir, 'sox.wav')]),
     },
-    ...KERNELS.map(({ label, env }) => ({
-      name: `\`siphook wav convert in.wav -o out.wav\` (${label})`,
+    {
+      name: '`siphook wav convert in.wav -o out.wav`',
       goal: 1.0,
       run: () =>
-        timeProcess(
-          process.execPath,
-          [cli, 'wav', 'convert', input, '-o', join(dir, 'siphook.wav')],
-          env,
-        ),
-    })),
+        timeProcess(process.execPath, [
+          cli,
+          'wav',
+          'convert',
+          input,
+          '-o',
+          join(dir, 'siphook.wav'),
+        ]),
+    },
     {
       name: 'ffmpeg (npm @ffmpeg-installer) -ac 1 -ar 8000 -acodec pcm_s16le',
       skip: ffmpeg === undefined,
@@ -321,15 +317,17 @@ try {
           join(dir, 'ffmpeg.wav'),
         ]),
     },
-    ...KERNELS.map(({ label, env }) => ({
-      name: `node + \`import("@siphook/wav")\` + convertToPlayable (no CLI; ${label})`,
+    {
+      name: 'node + `import("@siphook/wav")` + convertToPlayable (no CLI)',
       run: () =>
-        timeProcess(
-          process.execPath,
-          ['--input-type=module', '-e', LEAN, input, join(dir, 'lean.wav')],
-          env,
-        ),
-    })),
+        timeProcess(process.execPath, [
+          '--input-type=module',
+          '-e',
+          LEAN,
+          input,
+          join(dir, 'lean.wav'),
+        ]),
+    },
     {
       name: '`siphook --help` (CLI start-up alone, for scale)',
       run: () => timeProcess(process.execPath, [cli, '--help']),

@@ -4,7 +4,6 @@
  * decoded and mixed down to mono floats in one pass.
  */
 import { SiphookError } from '@siphook/schema/errors';
-import { wasmInstance } from './resample.js';
 
 /** How one sample is stored. */
 export type SampleEncoding =
@@ -158,71 +157,7 @@ export function decodeToMono(
   layout: PcmLayout,
   out: Float32Array,
 ): void {
-  decodeWith(bytes, frames, layout, out, true);
-}
-
-/** Input bytes per WebAssembly call; the decoder's memory holds them and their mono floats. */
-const WASM_BYTES = 256 * 1024;
-
-/** The int16 mix-down in WebAssembly (`mix16` in resample.ts's module), created on first use. */
-let wasmMix:
-  | {
-      mix16: (...args: number[]) => number;
-      mix16x2: (...args: number[]) => number;
-      mix16x1: (...args: number[]) => number;
-      bytes: Uint8Array;
-      floats: Float32Array;
-    }
-  | null
-  | undefined;
-
-function int16Mixer(): typeof wasmMix {
-  if (wasmMix === undefined) {
-    // 64 bytes of slack after each region: the SIMD mixes run to a multiple of four frames.
-    const instance = wasmInstance(WASM_BYTES * 2 + 128);
-    wasmMix =
-      instance === undefined
-        ? null
-        : {
-            mix16: instance.exports.mix16!,
-            mix16x2: instance.exports.mix16x2!,
-            mix16x1: instance.exports.mix16x1!,
-            bytes: new Uint8Array(instance.buffer, 0, WASM_BYTES),
-            floats: new Float32Array(instance.buffer, WASM_BYTES + 64, WASM_BYTES / 4),
-          };
-  }
-  return wasmMix;
-}
-
-/**
- * {@link decodeToMono} with the WebAssembly int16 path switched on or off (`fast`), for tests
- * comparing the two: the same operations, so the same floats. The WebAssembly runs at full speed
- * from the first frame, where the plain-JS loop runs unoptimised for the first tens of thousands
- * of frames of a process. Not part of the package's exports.
- */
-export function decodeWith(
-  bytes: Uint8Array,
-  frames: number,
-  layout: PcmLayout,
-  out: Float32Array,
-  fast: boolean,
-): void {
   const { channels, encoding } = layout;
-  const mixer = fast && encoding === 'int16' ? int16Mixer() : undefined;
-  if (mixer) {
-    const { blockAlign } = layout;
-    const step = Math.min(Math.floor(WASM_BYTES / blockAlign), WASM_BYTES / 4);
-    for (let done = 0; done < frames; done += step) {
-      const count = Math.min(step, frames - done);
-      mixer.bytes.set(bytes.subarray(done * blockAlign, (done + count) * blockAlign));
-      const floatsAt = WASM_BYTES + 64;
-      if (channels === 2) mixer.mix16x2(0, floatsAt, count, 1 / 65536);
-      else if (channels === 1) mixer.mix16x1(0, floatsAt, count, 1 / 32768);
-      else mixer.mix16(0, floatsAt, count, channels, 1 / 32768 / channels);
-      out.set(mixer.floats.subarray(0, count), done);
-    }
-    return;
-  }
   const samples = frames * channels;
   const aligned = LITTLE_ENDIAN_HOST && bytes.byteOffset % layout.bytesPerSample === 0;
   const { buffer, byteOffset } = bytes;
