@@ -39,6 +39,9 @@ describe('detectFormat', () => {
     ['voc', text('Creative Voice File\u001a\u001a\u0000')],
     ['8svx', text('FORM\u0000\u0000\u0010\u00008SVXVHDR')],
     ['amr', text('#!AMR\n')],
+    // NIST SPHERE's header is text: it must not be taken for a text file.
+    ['sphere', text('NIST_1A\n   1024\nsample_rate -i 8000\n')],
+    ['w64', bytes(...text('riff'), 0x2e, 0x91, 0xcf, 0x11, 0xa5, 0xd6, 0x28, 0xdb)],
     ['html', text('\n  <!doctype html><html>')],
     ['html', text('\uFEFF<html lang="de">')],
     ['xml', text('<?xml version="1.0"?><Response/>')],

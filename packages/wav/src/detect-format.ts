@@ -2,7 +2,8 @@
 export interface DetectedFormat {
   /**
    * Short name: audio (`mp3`, `aac`, `ogg`, `flac`, `mp4`, `aiff`, `au`, `caf`, `webm`,
-   * `matroska`, `voc`, `8svx`, `amr`), or not (`html`, `xml`, `json`, `text`, `empty`, `binary`).
+   * `matroska`, `voc`, `8svx`, `sphere`, `w64`, `amr`), or not (`html`, `xml`, `json`, `text`,
+   * `empty`, `binary`).
    */
   kind: string;
   /** For messages: what it is and why we think so, e.g. `MP3 audio (ID3 tag)`. */
@@ -68,6 +69,10 @@ export function detectFormat(head: Uint8Array): DetectedFormat {
   }
   if (ascii(head, 0, 19) === 'Creative Voice File')
     return { kind: 'voc', description: 'Creative Voice (VOC) audio', audio: AUDIO };
+  if (ascii(head, 0, 7) === 'NIST_1A')
+    return { kind: 'sphere', description: 'NIST SPHERE audio (NIST_1A header)', audio: AUDIO };
+  if (magic === 'riff' && head[4] === 0x2e && head[5] === 0x91 && head[6] === 0xcf)
+    return { kind: 'w64', description: 'Sony Wave64 audio (riff GUID)', audio: AUDIO };
   if (ascii(head, 0, 5) === '#!AMR')
     return { kind: 'amr', description: 'AMR audio (#!AMR marker)', audio: AUDIO };
   if (EBML_MAGIC.every((byte, i) => head[i] === byte)) {
