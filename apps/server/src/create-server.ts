@@ -51,8 +51,8 @@ const HEALTH_PATH = '/healthz';
  * Starts the reference webhook server: the flow answers newCall and dtmf pushes, its prompts are
  * served under `/audio/`, `GET /healthz` answers 200, and any other POST is a webhook push.
  *
- * @throws {SiphookError} `CONFIG_INVALID`, `CONFIG_READ`, `FLOW_INVALID`, `FLOW_READ`,
- *   `WEBHOOK_OPTIONS_INVALID`, `AUDIO_HOST_OPTIONS`, or `LISTEN_FAILED` (port in use, …).
+ * @throws {SiphookError} `OPTIONS_INVALID`, `CONFIG_READ`, `FLOW_INVALID`, `FLOW_READ`,
+ *   `OPTIONS_INVALID`, `OPTIONS_INVALID`, or `LISTEN_FAILED` (port in use, …).
  * @example
  * const server = await createServer({ port: 0, signature: false });
  * server.webhookUrl // 'http://127.0.0.1:41234/'

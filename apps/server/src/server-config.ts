@@ -81,7 +81,7 @@ const PEM = /-----BEGIN [A-Z0-9 ]+-----/;
 /**
  * Validates a {@link ServerConfig} at the edge and reads PEM files.
  *
- * @throws {SiphookError} `CONFIG_INVALID` with `details.issues` (one per wrong field), or
+ * @throws {SiphookError} `OPTIONS_INVALID` with `details.issues` (one per wrong field), or
  *   `CONFIG_READ` when a key or certificate file cannot be read.
  */
 export async function resolveServerConfig(config: ServerConfig): Promise<ResolvedServerConfig> {
@@ -144,7 +144,7 @@ export async function resolveServerConfig(config: ServerConfig): Promise<Resolve
     issues.push(createIssue('FIELD_INVALID', 'tls', 'both cert and key', '(one missing)'));
   }
   if (issues.length > 0) {
-    throw new SiphookError('CONFIG_INVALID', summarizeIssues('server config is invalid:', issues), {
+    throw new SiphookError('OPTIONS_INVALID', summarizeIssues('server config is invalid:', issues), {
       issues,
     });
   }
@@ -193,7 +193,7 @@ async function readPem(value: string, field: string, cwd: string): Promise<strin
   if (!PEM.test(text)) {
     const issue = createIssue('FIELD_INVALID', field, 'a PEM file (-----BEGIN …-----)', text);
     throw new SiphookError(
-      'CONFIG_INVALID',
+      'OPTIONS_INVALID',
       summarizeIssues('server config is invalid:', [issue]),
       {
         issues: [issue],
@@ -206,7 +206,7 @@ async function readPem(value: string, field: string, cwd: string): Promise<strin
 /**
  * Reads `user:pass` (the form of `--basic-auth` and `SIPHOOK_BASIC_AUTH`).
  *
- * @throws {SiphookError} `CONFIG_INVALID` when there is no `:` or either side is empty.
+ * @throws {SiphookError} `OPTIONS_INVALID` when there is no `:` or either side is empty.
  */
 export function parseBasicAuth(value: string): BasicAuthCredentials {
   const colon = value.indexOf(':');
@@ -218,7 +218,7 @@ export function parseBasicAuth(value: string): BasicAuthCredentials {
       colon < 0 ? '(no ":")' : '(an empty side)',
     );
     throw new SiphookError(
-      'CONFIG_INVALID',
+      'OPTIONS_INVALID',
       summarizeIssues('server config is invalid:', [issue]),
       {
         issues: [issue],

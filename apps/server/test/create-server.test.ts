@@ -400,7 +400,7 @@ describe('createServer configuration', { timeout: 30_000 }, () => {
     const error = await createServer({ port: 70000, publicUrl: 'ftp://x', logLevel: 'loud' }).catch(
       (e: unknown) => e,
     );
-    expect(isSiphookError(error, 'CONFIG_INVALID')).toBe(true);
+    expect(isSiphookError(error, 'OPTIONS_INVALID')).toBe(true);
     expect((error as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toEqual([
       'port',
       'publicUrl',

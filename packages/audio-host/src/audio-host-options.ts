@@ -98,7 +98,7 @@ const BASE_PATH = /^(\/[A-Za-z0-9._~!$&'()*+,;=@-]+)+$/;
 
 /**
  * Validates {@link AudioHostOptions} at the edge and fills in defaults.
- * @throws SiphookError `AUDIO_HOST_OPTIONS` with `details.issues`, one per wrong field
+ * @throws SiphookError `OPTIONS_INVALID` with `details.issues`, one per wrong field
  */
 export function resolveOptions(options: AudioHostOptions): ResolvedOptions {
   const issues: Issue[] = [];
@@ -187,7 +187,7 @@ export function resolveOptions(options: AudioHostOptions): ResolvedOptions {
   }
   if (issues.length > 0) {
     throw new SiphookError(
-      'AUDIO_HOST_OPTIONS',
+      'OPTIONS_INVALID',
       summarizeIssues('createAudioHost: invalid options', issues),
       {
         issues,

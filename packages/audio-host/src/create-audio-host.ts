@@ -67,7 +67,7 @@ const EMPTY_HEADERS: RequestHeaders = {};
  * const host = await createAudioHost({ root: './prompts', publicUrl: 'https://example.com' });
  * http.createServer(host.handle).listen(8080);
  * host.urlFor('welcome') // 'https://example.com/welcome.4f3a9c1e.wav'
- * @throws SiphookError `AUDIO_HOST_OPTIONS` for invalid options, `AUDIO_ROOT_INVALID` when the root is not a folder
+ * @throws SiphookError `OPTIONS_INVALID` for invalid options, `AUDIO_ROOT_INVALID` when the root is not a folder
  */
 export async function createAudioHost(options: AudioHostOptions): Promise<AudioHost> {
   const resolved = resolveOptions(options);
@@ -368,7 +368,7 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
       if (signingSecret === undefined) {
         if (expiresIn !== undefined) {
           throw new SiphookError(
-            'AUDIO_HOST_OPTIONS',
+            'OPTIONS_INVALID',
             'urlFor: expiresIn needs a signingSecret on the host; received expiresIn without one',
             { expiresIn },
           );
@@ -378,7 +378,7 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
       const lifetime = expiresIn ?? resolved.defaultExpiresIn;
       if (!Number.isFinite(lifetime) || lifetime <= 0) {
         throw new SiphookError(
-          'AUDIO_HOST_OPTIONS',
+          'OPTIONS_INVALID',
           `urlFor: expiresIn: expected a positive number of seconds; received ${String(lifetime).slice(0, 80)}`,
           { expiresIn },
         );

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Dirent, Stats } from 'node:fs';
 import { mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
-import { isSiphookError } from '@siphook/schema/errors';
+import { type ErrorCode, isSiphookError } from '@siphook/schema/errors';
 import { checkPlayable, convertToPlayable, inspectWavBytes } from '@siphook/wav';
 import type { AudioHostLogger } from './audio-host-options.js';
 
@@ -37,7 +37,7 @@ export interface RefusedFile {
   /** Path relative to the root. */
   file: string;
   /** Stable code: a `WAV_*`/`FFMPEG_*` code from `@siphook/wav` or an `AUDIO_*` code of the host. */
-  code: string;
+  code: ErrorCode;
   /** What was checked, what was expected and what was found. */
   reason: string;
 }

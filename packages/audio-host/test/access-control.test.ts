@@ -176,7 +176,7 @@ describe('options', () => {
         signingSecret: 'short',
       }),
     ).rejects.toMatchObject({
-      code: 'AUDIO_HOST_OPTIONS',
+      code: 'OPTIONS_INVALID',
       issues: [
         expect.objectContaining({ path: 'publicUrl' }),
         expect.objectContaining({ path: 'basePath' }),

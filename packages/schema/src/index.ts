@@ -1,6 +1,23 @@
+export {
+  type BasicAuthCheck,
+  type BasicAuthCredentials,
+  BasicAuthCredentialsSchema,
+  basicAuthorization,
+  createBasicAuthCheck,
+  parseBasicAuth,
+  timingSafeEqual,
+} from './basic-auth.js';
 export { decodeEvent } from './decode-event.js';
 export { decodeForm, type FormBody, type FormField } from './decode-form.js';
 export { encodeEvent, type WebhookEventInput } from './encode-event.js';
+export {
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorCodeInfo,
+  exitCodeOf,
+  httpStatusOf,
+  isErrorCode,
+} from './error-codes.js';
 export {
   type AnswerEvent,
   AnswerEventSchema,
@@ -48,6 +65,8 @@ export {
 export {
   createIssue,
   describeReceived,
+  type ErrorBody,
+  errorBody,
   type Issue,
   isSiphookError,
   SiphookError,

@@ -1,7 +1,9 @@
+import type { ErrorCode } from './error-codes.js';
+
 /** One problem found while checking input: where, what was expected and what arrived. */
 export interface Issue {
   /** Stable machine-readable code, e.g. `FIELD_REQUIRED` or `FIELD_INVALID`. */
-  code: string;
+  code: ErrorCode;
   /** Where the problem is: a wire field (`callId`, `user[]`) or a model path (`actions[0].url`). */
   path: string;
   /** What the check wanted, in words: `digits 0-9, or "anonymous"`. */
@@ -27,11 +29,11 @@ export interface SiphookErrorDetails {
  */
 export class SiphookError extends Error {
   override readonly name = 'SiphookError';
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly details: SiphookErrorDetails;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     details: SiphookErrorDetails = {},
     options?: ErrorOptions,
@@ -47,13 +49,13 @@ export class SiphookError extends Error {
   }
 
   /** Plain-object form for JSON logs and HTTP bodies. */
-  toJSON(): { name: string; code: string; message: string; details: SiphookErrorDetails } {
+  toJSON(): { name: string; code: ErrorCode; message: string; details: SiphookErrorDetails } {
     return { name: this.name, code: this.code, message: this.message, details: this.details };
   }
 }
 
 /** True when `error` is a {@link SiphookError}, optionally with the given code. */
-export function isSiphookError(error: unknown, code?: string): error is SiphookError {
+export function isSiphookError(error: unknown, code?: ErrorCode): error is SiphookError {
   return error instanceof SiphookError && (code === undefined || error.code === code);
 }
 
@@ -76,7 +78,12 @@ export function describeReceived(value: unknown): string {
 }
 
 /** Builds an {@link Issue} with its message from the parts. */
-export function createIssue(code: string, path: string, expected: string, value: unknown): Issue {
+export function createIssue(
+  code: ErrorCode,
+  path: string,
+  expected: string,
+  value: unknown,
+): Issue {
   const received = describeReceived(value);
   return {
     code,
@@ -92,4 +99,25 @@ export function summarizeIssues(headline: string, issues: readonly Issue[]): str
   const shown = issues.slice(0, 5).map((issue) => `  - ${issue.message}`);
   if (issues.length > shown.length) shown.push(`  - and ${issues.length - shown.length} more`);
   return [headline, ...shown].join('\n');
+}
+
+/** The one JSON shape in which every siphook server answers an error. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; issues?: Issue[] };
+}
+
+/**
+ * The JSON body for an error answer: `{"error":{"code","message","issues"?}}`, the same from the
+ * webhook, the audio host and every other siphook server.
+ *
+ * @example
+ * errorBody(new SiphookError('BODY_TOO_LARGE', 'body: expected at most 65536 bytes; received more'))
+ */
+export function errorBody(
+  error: Pick<SiphookError, 'code' | 'message'> & { issues?: readonly Issue[] },
+): string {
+  const issues = error.issues;
+  const body: ErrorBody = { error: { code: error.code, message: error.message } };
+  if (issues !== undefined && issues.length > 0) body.error.issues = [...issues];
+  return JSON.stringify(body);
 }

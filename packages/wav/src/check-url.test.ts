@@ -450,6 +450,6 @@ describe('checkUrl', () => {
 
   it('refuses options that are not positive integers', async () => {
     const error = await checkUrl(`${base}/a.wav`, { maxBytes: 0 }).catch((e: unknown) => e);
-    expect(isSiphookError(error, 'WAV_OPTIONS_INVALID')).toBe(true);
+    expect(isSiphookError(error, 'OPTIONS_INVALID')).toBe(true);
   });
 });

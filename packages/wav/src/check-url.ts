@@ -1,4 +1,4 @@
-import { SiphookError } from '@siphook/schema/errors';
+import { type ErrorCode, SiphookError } from '@siphook/schema/errors';
 import type { Dispatcher } from 'undici';
 import { checkPlayable } from './check-playable.js';
 import { inspectWavHead } from './inspect-wav.js';
@@ -59,7 +59,7 @@ const CONTENT_RANGE = /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i;
  * Content-Range total with the sizes in the header. It never downloads the rest of the file.
  * Failures are reported in `problems`, not thrown.
  *
- * @throws {SiphookError} `WAV_OPTIONS_INVALID` only for options that are not positive integers.
+ * @throws {SiphookError} `OPTIONS_INVALID` only for options that are not positive integers.
  *
  * @example
  * const result = await checkUrl('https://example.com/audio/welcome.wav');
@@ -388,7 +388,12 @@ function checkLength(info: WavInfo, result: CheckUrlResult): void {
   }
 }
 
-function urlProblem(code: string, field: string, received: string, expected: string): WavProblem {
+function urlProblem(
+  code: ErrorCode,
+  field: string,
+  received: string,
+  expected: string,
+): WavProblem {
   return {
     code,
     message: `${field} is ${received}; expected ${expected}`,
@@ -429,7 +434,7 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value <= 0) {
     throw new SiphookError(
-      'WAV_OPTIONS_INVALID',
+      'OPTIONS_INVALID',
       `checkUrl ${name}: expected a positive integer; received ${String(value)}`,
     );
   }
@@ -440,7 +445,7 @@ function nonNegativeInteger(value: number | undefined, fallback: number, name: s
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 0) {
     throw new SiphookError(
-      'WAV_OPTIONS_INVALID',
+      'OPTIONS_INVALID',
       `checkUrl ${name}: expected a non-negative integer; received ${String(value)}`,
     );
   }

@@ -299,12 +299,12 @@ describe('convertToPlayable: normalize and trimSilence', () => {
     expect(await leftovers()).toEqual([]);
   });
 
-  it('refuses bad option values with CONVERT_OPTIONS_INVALID', async () => {
+  it('refuses bad option values with OPTIONS_INVALID', async () => {
     const input = await fixture('opt.wav', encodeTestWav([tone(1000, 8000, 0.1)], 8000, 'int16'));
     await expect(
       convertToPlayable(input, `${input}.out.wav`, { normalize: 3 }),
     ).rejects.toMatchObject({
-      code: 'CONVERT_OPTIONS_INVALID',
+      code: 'OPTIONS_INVALID',
       message: 'normalize: expected true, false or a peak level in dBFS from -60 to 0; received 3',
     });
   });

@@ -116,7 +116,7 @@ interface Processing {
  *
  * @throws {SiphookError} `WAV_READ_FAILED`, `WAV_WRITE_FAILED` (I/O); `WAV_UNSUPPORTED_FORMAT`,
  *   `WAV_NO_AUDIO`, `WAV_SILENT`, `FFMPEG_FAILED`, `CONVERT_OUTPUT_INVALID` (the input cannot
- *   become a Play file); `FFMPEG_NOT_FOUND`; `CONVERT_OPTIONS_INVALID`; `CONVERT_ABORTED`.
+ *   become a Play file); `FFMPEG_NOT_FOUND`; `OPTIONS_INVALID`; `CONVERT_ABORTED`.
  * @example
  * const { info } = await convertToPlayable('music.mp3', 'prompt.wav', { normalize: true });
  * info.format // { tag: 1, channels: 1, sampleRate: 8000, bitsPerSample: 16, ... }
@@ -234,7 +234,7 @@ function validateOptions(options: ConvertOptions): Processing {
 
 function optionError(field: string, expected: string, received: unknown): SiphookError {
   return new SiphookError(
-    'CONVERT_OPTIONS_INVALID',
+    'OPTIONS_INVALID',
     `${field}: expected ${expected}; received ${describeReceived(received)}`,
     {
       field,
@@ -322,7 +322,12 @@ function outputInvalid(input: string, info: WavInfo, why: string): SiphookError 
   );
 }
 
-function ioError(code: string, message: string, path: string, error: unknown): SiphookError {
+function ioError(
+  code: 'WAV_READ_FAILED' | 'WAV_WRITE_FAILED',
+  message: string,
+  path: string,
+  error: unknown,
+): SiphookError {
   if (isSiphookError(error)) return error;
   const cause = (error as NodeJS.ErrnoException | undefined)?.code;
   const reason = error instanceof Error ? error.message : String(error);

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@siphook/schema';
 // WavInfo is produced by this package, never parsed from outside, so plain types suffice here: the
 // edge that validates is the RIFF chunk walk itself (inspect-wav.ts).
 
@@ -8,7 +9,7 @@
  */
 export interface WavProblem {
   /** Stable machine-readable code, e.g. `WAV_SAMPLE_RATE`. */
-  code: string;
+  code: ErrorCode;
   /** What was checked, what was expected and what was received. */
   message: string;
   /** The checked property in words, e.g. `sample rate`. */

@@ -25,7 +25,7 @@ const MAPPED_IPV4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
  * `X-Forwarded-For` is read from the right, skipping trusted proxies, and the first other address
  * is the client. IPv4-mapped IPv6 addresses (`::ffff:1.2.3.4`) match their IPv4 form.
  *
- * @throws {SiphookError} `WEBHOOK_OPTIONS_INVALID` for an entry that is no address or range.
+ * @throws {SiphookError} `OPTIONS_INVALID` for an entry that is no address or range.
  * @example
  * const allowed = createSourceAddressCheck({ addresses: ['217.116.118.254'] });
  * allowed('::ffff:217.116.118.254', undefined) // true
@@ -107,7 +107,7 @@ function toBlockList(entries: readonly string[], field: string): BlockList {
       (bits !== undefined && (!Number.isInteger(bits) || bits < 0 || bits > maxBits))
     ) {
       throw new SiphookError(
-        'WEBHOOK_OPTIONS_INVALID',
+        'OPTIONS_INVALID',
         `${field}[${index}]: expected an IP address or CIDR range such as "217.116.118.254" or "212.9.46.0/24"; received ${describeReceived(entry)}`,
         { path: `${field}[${index}]` },
       );

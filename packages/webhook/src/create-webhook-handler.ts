@@ -25,7 +25,7 @@ type HandlerWithPipeline = WebhookHandler & { [PIPELINE]?: PushPipeline };
  * type (415) → allow-list (403), Basic auth (401), `X-Sipgate-Signature` (401) → `decodeEvent`
  * (400, JSON listing the issues) → your handler → XML (`application/xml; charset=utf-8`).
  *
- * @throws {SiphookError} `WEBHOOK_OPTIONS_INVALID` for an option that cannot work (a bad key,
+ * @throws {SiphookError} `OPTIONS_INVALID` for an option that cannot work (a bad key,
  *   `publicUrl`, allow-list entry, limit, or an invalid fallback).
  * @example
  * const handler = createWebhookHandler({

@@ -131,7 +131,7 @@ interface CannedXml {
  * Builds the pipeline from the options, doing all the work that can be done once: keys parsed,
  * secrets hashed, callback URLs made, empty and fallback answers encoded.
  *
- * @throws {SiphookError} `WEBHOOK_OPTIONS_INVALID` for an option that cannot work.
+ * @throws {SiphookError} `OPTIONS_INVALID` for an option that cannot work.
  */
 export function createPushPipeline(options: WebhookOptions): PushPipeline {
   const maxBodyBytes = positiveInteger(
@@ -604,7 +604,7 @@ function optionError(
 ): SiphookError {
   const detail = cause instanceof Error ? ` (${cause.message})` : '';
   return new SiphookError(
-    'WEBHOOK_OPTIONS_INVALID',
+    'OPTIONS_INVALID',
     `${field}: expected ${expected}; received ${describeReceived(received)}${detail}`,
     { path: field },
     { cause },

@@ -12,7 +12,7 @@ export type SignatureVerifier = (body: Uint8Array, signature: string) => boolean
  * over the raw body bytes. The keys are parsed once here; a body passes if any key verifies it
  * (key rotation, simulator test keys).
  *
- * @throws {SiphookError} `WEBHOOK_OPTIONS_INVALID` when no key is given or one cannot be parsed.
+ * @throws {SiphookError} `OPTIONS_INVALID` when no key is given or one cannot be parsed.
  * @example
  * const verifySignature = createSignatureVerifier([sipgatePublicKey()]);
  * verifySignature(body, request.headers.get('x-sipgate-signature') ?? '') // true or false
@@ -20,7 +20,7 @@ export type SignatureVerifier = (body: Uint8Array, signature: string) => boolean
 export function createSignatureVerifier(keys: readonly PublicKeyInput[]): SignatureVerifier {
   if (keys.length === 0) {
     throw new SiphookError(
-      'WEBHOOK_OPTIONS_INVALID',
+      'OPTIONS_INVALID',
       'signature.publicKeys: expected at least one public key (PEM or KeyObject); received an empty list',
     );
   }
@@ -78,7 +78,7 @@ function toPublicKey(key: PublicKeyInput, index: number): KeyObject {
 
 function invalidKey(index: number, received: string, cause?: unknown): SiphookError {
   return new SiphookError(
-    'WEBHOOK_OPTIONS_INVALID',
+    'OPTIONS_INVALID',
     `signature.publicKeys[${index}]: expected an RSA public key (PEM text, certificate or KeyObject); received ${received}`,
     { path: `signature.publicKeys[${index}]` },
     { cause },

@@ -32,7 +32,6 @@ export { escapeXml, isXmlText } from './escape-xml.js';
 export { toXmlPath } from './xml-path.js';
 export {
   MAX_LISTED_PROBLEMS,
-  XML_PROBLEM_CODES,
   type XmlProblem,
   type XmlProblemCode,
 } from './xml-problem.js';

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { clipMessage } from './clip.js';
 import { commands } from './commands/index.js';
-import { type CommandContext, ExitCode, type Output } from './context.js';
+import { type CommandContext, ExitCode, exitCodeFor, type Output } from './context.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -84,7 +84,7 @@ export async function runCli(argv: string[], options: CliOptions = {}): Promise<
     }
     const message = error instanceof Error ? error.message : String(error);
     context.stderr.write(`siphook: ${clipMessage(message)}\n`);
-    return ExitCode.usage;
+    return exitCodeFor(error);
   }
   return exitCode;
 }

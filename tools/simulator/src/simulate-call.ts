@@ -38,7 +38,7 @@ export const REJECT_CAUSES = {
  * what the report is for.
  *
  * @throws {SiphookError} only for bad input: `SCENARIO_INVALID`, `TARGET_INVALID`,
- *   `OPTION_INVALID`, `SIGN_KEY_INVALID`.
+ *   `OPTIONS_INVALID`, `SIGN_KEY_INVALID`.
  * @example
  * const report = await simulateCall('http://127.0.0.1:3000/', { dtmf: ['1'] });
  * report.ok; report.outcome; // true, { kind: 'dialed', cause: 'normalClearing' }

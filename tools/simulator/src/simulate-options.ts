@@ -43,7 +43,7 @@ export interface ResolvedOptions
 /**
  * Fills in defaults and rejects limits that make no sense.
  *
- * @throws {SiphookError} `OPTION_INVALID` naming the option, the allowed range and the value.
+ * @throws {SiphookError} `OPTIONS_INVALID` naming the option, the allowed range and the value.
  */
 export function resolveNumbers(options: SimulateOptions): Omit<ResolvedOptions, 'signKey'> {
   const resolved = {
@@ -75,7 +75,7 @@ function bounded(
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new SiphookError(
-      'OPTION_INVALID',
+      'OPTIONS_INVALID',
       `${name}: expected an integer from ${min} to ${max}; received ${JSON.stringify(value)}`,
       { option: name },
     );

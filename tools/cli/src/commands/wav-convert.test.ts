@@ -209,7 +209,7 @@ describe('siphook wav convert', () => {
       failed: 0,
       results: [],
       error: {
-        code: 'CLI_USAGE',
+        code: 'WAV_NO_FILES',
         message: `no audio files in folder "${path('empty-folder')}"`,
       },
     });

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { isSiphookError } from '@siphook/schema/errors';
+import { type ErrorCode, isSiphookError } from '@siphook/schema/errors';
 import {
   type ConvertOptions,
   type ConvertResult,
@@ -57,7 +57,15 @@ const IO_CODES = new Set([
   'WAV_WORKER_FAILED',
 ]);
 
-class UsageError extends Error {}
+/** A usage problem found before converting anything: exit status 2, with the code --json prints. */
+class UsageError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 function parseDbfs(value: string, low: number): number {
   const number = Number(value);
@@ -134,7 +142,7 @@ export function registerWavConvert(wav: Command, context: CommandContext): void 
         // --json always prints its result, also when nothing could be converted.
         if (options.json)
           context.stdout.write(
-            `${JSON.stringify({ converted: 0, failed: 0, results: [], error: { code: 'CLI_USAGE', message } }, null, 2)}\n`,
+            `${JSON.stringify({ converted: 0, failed: 0, results: [], error: { code: error.code, message } }, null, 2)}\n`,
           );
         else context.stderr.write(`siphook wav convert: ${message}\n`);
         return;
@@ -209,7 +217,7 @@ export async function planJobs(inputs: string[], output: string): Promise<Conver
       found.push({ input, relativeOutput: basename(input), fromFolder: false });
     } else if (inputStat.isDirectory()) {
       const files = await listAudioFiles(input, outputFolder);
-      if (files.length === 0) throw new UsageError(`no audio files in folder "${input}"`);
+      if (files.length === 0) throw new UsageError('WAV_NO_FILES', `no audio files in folder "${input}"`);
       for (const file of files)
         found.push({ input: file, relativeOutput: relative(input, file), fromFolder: true });
     } else found.push({ input, relativeOutput: basename(input), fromFolder: false });
@@ -225,9 +233,13 @@ export async function planJobs(inputs: string[], output: string): Promise<Conver
     return [{ input: found[0]!.input, output }];
   }
   if (outputStat !== undefined && !outputStat.isDirectory())
-    throw new UsageError(`--output "${output}" is a file; several inputs need an output folder`);
+    throw new UsageError(
+      'OPTIONS_INVALID',
+      `--output "${output}" is a file; several inputs need an output folder`,
+    );
   if (outputStat === undefined && !trailingSlash && WAV_FILE_NAME.test(output))
     throw new UsageError(
+      'OPTIONS_INVALID',
       `--output "${output}" names one WAV file, but ${found.length} files are to be converted; give a folder (end it with "/" if its name should end in .wav)`,
     );
   const jobs = uniqueOutputs(found).map((relativeOutput, i) => ({
@@ -242,7 +254,10 @@ async function makeFolder(folder: string): Promise<void> {
   try {
     await mkdir(folder, { recursive: true });
   } catch (error) {
-    throw new UsageError(`cannot create output folder "${folder}": ${(error as Error).message}`);
+    throw new UsageError(
+      'WAV_WRITE_FAILED',
+      `cannot create output folder "${folder}": ${(error as Error).message}`,
+    );
   }
 }
 
