@@ -8,7 +8,7 @@
 // Set-up installs sox with apt-get when it is missing; its rows are skipped if that fails.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -345,6 +345,14 @@ try {
   // 2. In-process: convertToPlayable (file to file, the whole pipeline) vs wavefile's toSampleRate
   // on the already-parsed file (its resampler alone: whole file in memory, no mono mix).
   const bytes = await readFile(input);
+  // The same file as RIFX: every header field and sample big-endian.
+  const rifx = join(dir, 'music-60s-rifx.wav');
+  const swapped = Buffer.from(bytes);
+  swapped.write('RIFX', 0, 'latin1');
+  for (const at of [4, 16, 24, 28, 40]) swapped.writeUInt32BE(bytes.readUInt32LE(at), at);
+  for (const at of [20, 22, 32, 34]) swapped.writeUInt16BE(bytes.readUInt16LE(at), at);
+  swapped.subarray(44).swap16();
+  await writeFile(rifx, swapped);
   const inProcess = [
     {
       name: 'wavefile 11: new WaveFile(bytes).toSampleRate(8000) (from memory)',
@@ -359,6 +367,10 @@ try {
       name: 'convertToPlayable(in.wav, out.wav) (file to file)',
       goal: 10,
       run: () => convertToPlayable(input, join(dir, 'in-process.wav')),
+    },
+    {
+      name: 'convertToPlayable of the same audio as big-endian RIFX (decoded by wavefile)',
+      run: () => convertToPlayable(rifx, join(dir, 'in-process-rifx.wav')),
     },
   ];
   const inTimes = inProcess.map(() => []);

@@ -181,6 +181,7 @@ export async function convertToPlayable(
       gain: 10 ** (stats.gainDb / 20),
       trimmedSeconds: stats.trimmedSeconds.start + stats.trimmedSeconds.end,
       durationToleranceSeconds,
+      mayBeShorter: method === 'ffmpeg',
     });
     if (signal?.aborted) throw abortedError(input);
     try {
@@ -501,7 +502,7 @@ async function convertPcm(
   try {
     // The header goes in last, once the data size is known; the data starts at byte 44.
     await streamMono(source, signal, (mono) => {
-      for (let i = 0; i < mono.length; i++) sourceSquares += mono[i]! * mono[i]!;
+      sourceSquares += sumOfSquares(mono);
       sourceFrames += mono.length;
       return sink(resampler.push(mono));
     });
@@ -531,6 +532,13 @@ async function convertPcm(
       energy: sourceFrames === 0 ? 0 : sourceSquares / layout.sampleRate,
     },
   };
+}
+
+/** Σx² of a block, summed in a local (a captured variable would be written back each step). */
+function sumOfSquares(block: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < block.length; i++) sum += block[i]! * block[i]!;
+  return sum;
 }
 
 function swapBytes16(bytes: Uint8Array): void {

@@ -27,6 +27,11 @@ export interface ConversionEffects {
   trimmedSeconds: number;
   /** How far the output's duration may differ from the source's, in seconds. */
   durationToleranceSeconds: number;
+  /**
+   * True when the declared duration is an upper bound only: ffmpeg stops where a truncated file
+   * ends, as the TypeScript path converts the frames present, so only a longer output is refused.
+   */
+  mayBeShorter: boolean;
 }
 
 /** The output's length and energy, read back from the written file. */
@@ -75,7 +80,7 @@ const toDb = (ratio: number): string => `${(10 * Math.log10(ratio)).toFixed(1)} 
 
 /**
  * Throws `CONVERT_OUTPUT_INVALID` when the output's duration is not the source's (less what was
- * trimmed), or when it is more than 1 dB louder than the source and the gain allow: decoding
+ * trimmed; for ffmpeg's input, longer than it), or when it is more than 1 dB louder than the source and the gain allow: decoding
  * garbage (byte-swapped samples, the wrong codec) gives noise, which is louder than the source.
  * A quieter output is not refused: a tone above 4 kHz, or channels that cancel in the mono mix,
  * rightly come out near silent.
@@ -96,9 +101,11 @@ export function verifyConversion(
   };
   if (source.durationSeconds !== undefined) {
     const expected = source.durationSeconds - effects.trimmedSeconds;
-    if (Math.abs(outputSeconds - expected) > effects.durationToleranceSeconds)
+    const difference = outputSeconds - expected;
+    const shorter = effects.mayBeShorter ? false : -difference > effects.durationToleranceSeconds;
+    if (difference > effects.durationToleranceSeconds || shorter)
       fail(
-        `the output lasts ${outputSeconds.toFixed(3)} s, but the source declares ${expected.toFixed(3)} s: the decoder dropped or invented audio`,
+        `the output lasts ${outputSeconds.toFixed(3)} s, but the source declares ${expected.toFixed(3)} s: the decoder ${shorter ? 'dropped' : 'invented'} audio`,
         { outputSeconds, expectedSeconds: expected },
       );
   }

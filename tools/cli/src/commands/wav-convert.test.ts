@@ -13,6 +13,13 @@ const haveSox = spawnSync('sox', ['--version'], { stdio: 'ignore' }).status === 
 if (!haveSox)
   console.warn('sox is missing: the raw GSM folder test is skipped (apt-get install sox)');
 
+/** 0.3 s of a 440 Hz sine at `rate`, encoded by the real ffmpeg with `codec` options into `output`. */
+async function sineWithFfmpeg(rate: number, codec: string[], output: string): Promise<void> {
+  const source = `sine=frequency=440:duration=0.3:sample_rate=${rate}`;
+  const args = ['-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', source];
+  await promisify(execFile)(await findFfmpeg(), [...args, ...codec, output]);
+}
+
 /** A plain PCM WAV of a 1 kHz sine at half scale. */
 const toneWav = (rate: number, channels: number, seconds: number): Buffer =>
   pcmWav({
@@ -127,24 +134,8 @@ describe('siphook wav convert', () => {
 
   it('gives two inputs with one stem distinct output names, reports them, and converts both', async () => {
     // x.aiff and x.au (made by the real ffmpeg), and a second music.wav from another folder.
-    const ffmpeg = await findFfmpeg();
-    for (const [name, codec] of [
-      ['x.aiff', 'pcm_s16be'],
-      ['x.au', 'pcm_s16be'],
-    ])
-      await promisify(execFile)(ffmpeg, [
-        '-nostdin',
-        '-loglevel',
-        'error',
-        '-y',
-        '-f',
-        'lavfi',
-        '-i',
-        'sine=frequency=440:duration=0.3:sample_rate=16000',
-        '-c:a',
-        codec!,
-        path(name!),
-      ]);
+    await sineWithFfmpeg(16000, ['-c:a', 'pcm_s16be'], path('x.aiff'));
+    await sineWithFfmpeg(16000, ['-c:a', 'pcm_s16be'], path('x.au'));
     await mkdir(path('a'), { recursive: true });
     await writeFile(path('a', 'music.wav'), toneWav(8000, 1, 0.1));
     const inputs = [path('x.aiff'), path('x.au'), path('music.wav'), path('a', 'music.wav')];
@@ -216,24 +207,9 @@ describe('siphook wav convert', () => {
   });
 
   it('takes from a folder every file a single argument takes: .gsm, .voc, .8svx, and audio without an extension', async () => {
-    const ffmpeg = await findFfmpeg();
     await mkdir(path('odd'), { recursive: true });
-    for (const [name, args] of [
-      ['creative.voc', ['-c:a', 'pcm_u8', '-f', 'voc']],
-      ['no-extension', ['-c:a', 'flac', '-f', 'flac']],
-    ] as const)
-      await promisify(execFile)(ffmpeg, [
-        '-nostdin',
-        '-loglevel',
-        'error',
-        '-y',
-        '-f',
-        'lavfi',
-        '-i',
-        'sine=frequency=440:duration=0.3:sample_rate=8000',
-        ...args,
-        path('odd', name),
-      ]);
+    await sineWithFfmpeg(8000, ['-c:a', 'pcm_u8', '-f', 'voc'], path('odd', 'creative.voc'));
+    await sineWithFfmpeg(8000, ['-c:a', 'flac', '-f', 'flac'], path('odd', 'no-extension'));
     // 8SVX: an IFF FORM with VHDR and BODY, 8-bit signed samples (ffmpeg writes none).
     const body = Buffer.from(
       Array.from({ length: 2400 }, (_, i) => Math.round(60 * Math.sin(i / 3)) & 0xff),
