@@ -217,7 +217,8 @@ export async function planJobs(inputs: string[], output: string): Promise<Conver
       found.push({ input, relativeOutput: basename(input), fromFolder: false });
     } else if (inputStat.isDirectory()) {
       const files = await listAudioFiles(input, outputFolder);
-      if (files.length === 0) throw new UsageError('WAV_NO_FILES', `no audio files in folder "${input}"`);
+      if (files.length === 0)
+        throw new UsageError('WAV_NO_FILES', `no audio files in folder "${input}"`);
       for (const file of files)
         found.push({ input: file, relativeOutput: relative(input, file), fromFolder: true });
     } else found.push({ input, relativeOutput: basename(input), fromFolder: false });
