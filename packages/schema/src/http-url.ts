@@ -27,7 +27,7 @@ export interface HttpUrlOptions {
  * isHttpUrl('https://user:pw@example.com/dtmf?a=1') // true
  * isHttpUrl('https://example.com/?a=1', { query: false }) // false
  */
-export function isHttpUrl(value: unknown, options: HttpUrlOptions = {}): value is string {
+export function isHttpUrl(value: unknown, options: HttpUrlOptions = {}): boolean {
   if (
     typeof value !== 'string' ||
     !HTTP_PREFIX.test(value) ||

@@ -20,7 +20,7 @@ export interface E164Options {
  * isE164('+4915799912345') // true
  * isE164('+4915799912345', { plus: false }) // false
  */
-export function isE164(value: unknown, options: E164Options = {}): value is string {
+export function isE164(value: unknown, options: E164Options = {}): boolean {
   return (
     typeof value === 'string' &&
     E164.test(value) &&
