@@ -50,7 +50,7 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
  *
  * Only web-standard APIs are used, so the same handler runs on Node, Deno, Bun and workerd.
  *
- * @throws {SiphookError} `WEBHOOK_OPTIONS_INVALID` for an option that cannot work (a bad key,
+ * @throws {SiphookError} `OPTIONS_INVALID` for an option that cannot work (a bad key,
  *   `publicUrl`, allow-list entry, limit, or an invalid fallback).
  * @example
  * const handler = createWebhookHandler({
@@ -185,7 +185,7 @@ function checkFallback(
   } catch (error) {
     const detail = error instanceof Error ? ` (${error.message})` : '';
     throw new SiphookError(
-      'WEBHOOK_OPTIONS_INVALID',
+      'OPTIONS_INVALID',
       `fallback: expected a valid response model; received ${describeReceived(fallback)}${detail}`,
       { path: 'fallback' },
       { cause: error },
@@ -215,7 +215,7 @@ function decodeRefusal(error: unknown): Refusal {
 function positiveInteger(value: number, field: string): number {
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new SiphookError(
-      'WEBHOOK_OPTIONS_INVALID',
+      'OPTIONS_INVALID',
       `${field}: expected a positive integer; received ${describeReceived(value)}`,
       { path: field },
     );
