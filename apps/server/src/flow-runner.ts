@@ -1,12 +1,14 @@
 import {
   type ActionInput,
   type DtmfEvent,
+  GATHER_DEFAULTS,
   type GatherAction,
   isHttpUrl,
   type NewCallEvent,
   type PlayAction,
+  SiphookError,
 } from '@siphook/schema';
-import type { DialInput, Flow, Match, StepInput } from './flow-schema.js';
+import type { DialStepTarget, Flow, Match, SayInput, StepInput } from './flow-schema.js';
 
 /** Where a call stands in its flow; kept in `call.state.flow` between pushes. */
 export interface FlowPosition {
@@ -23,6 +25,8 @@ export type FlowState = Record<string, unknown> & { flow?: FlowPosition | undefi
 export interface FlowRunnerOptions {
   /** Public URL of a prompt file name (the audio host's `urlFor`). */
   promptUrl: (name: string) => string;
+  /** Public URL of the prompt made from a `say:` (needed when the flow has one). */
+  sayUrl?: (say: SayInput) => string;
   /**
    * Absolute URL the service posts a Gather's digits to. Left out, Gathers carry no `onData` and
    * `@siphook/webhook` fills it in from its `publicUrl`.
@@ -121,6 +125,11 @@ export function createFlowRunner(flow: Flow, options: FlowRunnerOptions): FlowRu
     action: 'Play',
     url: isHttpUrl(prompt) ? prompt : options.promptUrl(prompt),
   });
+  const sayOf = (say: SayInput): PlayAction => {
+    if (options.sayUrl === undefined)
+      throw new SiphookError('FLOW_INVALID', 'the flow has say: steps, but no sayUrl was given');
+    return { action: 'Play', url: options.sayUrl(say) };
+  };
   const compileStep = (step: StepInput, id: string, parent: Sequence, index: number): Node => {
     if (step === 'retry') return { kind: 'retry' };
     if (step === 'hangup') return { kind: 'action', action: { action: 'Hangup' }, ends: true };
@@ -128,6 +137,7 @@ export function createFlowRunner(flow: Flow, options: FlowRunnerOptions): FlowRu
       return { kind: 'action', action: { action: 'Reject', reason: 'rejected' }, ends: true };
     }
     if ('play' in step) return { kind: 'action', action: playOf(step.play), ends: false };
+    if ('say' in step) return { kind: 'action', action: sayOf(step.say), ends: false };
     if ('reject' in step) {
       return { kind: 'action', action: { action: 'Reject', reason: step.reject }, ends: true };
     }
@@ -135,12 +145,13 @@ export function createFlowRunner(flow: Flow, options: FlowRunnerOptions): FlowRu
     const options_ = step.gather;
     const action: FlowGatherAction = {
       action: 'Gather',
-      type: 'dtmf',
-      maxDigits: options_.maxDigits ?? 1,
-      timeout: options_.timeout ?? 2000,
+      type: GATHER_DEFAULTS.type,
+      maxDigits: options_.maxDigits ?? GATHER_DEFAULTS.maxDigits,
+      timeout: options_.timeout ?? GATHER_DEFAULTS.timeout,
     };
     if (options.onData !== undefined) action.onData = options.onData;
     if (options_.play !== undefined) action.play = playOf(options_.play);
+    if (options_.say !== undefined) action.play = sayOf(options_.say);
     const node: GatherNode = {
       kind: 'gather',
       id,
@@ -276,7 +287,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function dialOf(dial: DialInput): FlowAction {
+function dialOf(dial: DialStepTarget): FlowAction {
   if (dial === 'voicemail') return { action: 'Dial', target: { voicemail: true } };
   if (typeof dial === 'string') return { action: 'Dial', target: { numbers: [dial] } };
   if (Array.isArray(dial)) return { action: 'Dial', target: { numbers: [...dial] } };

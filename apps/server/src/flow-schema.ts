@@ -1,4 +1,5 @@
-import { E164Schema } from '@siphook/schema';
+import { E164Schema, isE164 } from '@siphook/schema';
+import { TtsTextSchema, VoiceSchema } from '@siphook/tts';
 import { z } from 'zod';
 
 // A flow file is what people write by hand, so the schema accepts the short forms (`- hangup`,
@@ -6,12 +7,17 @@ import { z } from 'zod';
 
 const PATTERN_EXPECTED =
   'a number without "+" (digits), a prefix ending in "*" (e.g. "49211*"), "*" or "anonymous"';
-const NUMBER_PATTERN = /^(?:[0-9]{1,15}\*?|\*|anonymous)$/;
+
+/** Pushes carry numbers without "+", so a pattern with one would never match: the E.164 rule without it. */
+function isNumberPattern(pattern: string): boolean {
+  if (pattern === '*' || pattern === 'anonymous') return true;
+  return isE164(pattern.endsWith('*') ? pattern.slice(0, -1) : pattern, { plus: false });
+}
 
 /** A number pattern of a `match`: exact digits, a prefix such as `49211*`, `*` or `anonymous`. */
 export const NumberPatternSchema = z
   .string({ error: PATTERN_EXPECTED })
-  .regex(NUMBER_PATTERN, { error: PATTERN_EXPECTED });
+  .refine(isNumberPattern, { error: PATTERN_EXPECTED });
 
 const PATTERNS = z.union([NumberPatternSchema, z.array(NumberPatternSchema).min(1)], {
   error: `${PATTERN_EXPECTED}, or a list of them`,
@@ -37,6 +43,39 @@ export const PromptSchema = z
 /** `play: welcome.wav`. */
 export const PlayStepSchema = z.strictObject({ play: PromptSchema });
 
+const SAY_EXPECTED = 'a text to speak, or { text, voice? } (voice e.g. "de" or "en"; default "de")';
+
+const SayObjectSchema = z.strictObject({ text: TtsTextSchema, voice: VoiceSchema.optional() });
+
+/** What a `say:` speaks, after validation: the text, and the voice when one was given. */
+export type SayInput = z.output<typeof SayObjectSchema>;
+
+/**
+ * What a `say:` speaks: the text alone, or `{ text, voice }`; both come out as `{ text, voice? }`.
+ * The form is picked by the value's type, so a bad text gets the text rule's own message.
+ */
+export const SayInputSchema: z.ZodType<SayInput> = z.unknown().transform((value, ctx) => {
+  const schema =
+    typeof value === 'string'
+      ? TtsTextSchema
+      : value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? SayObjectSchema
+        : undefined;
+  if (schema === undefined) {
+    ctx.addIssue({ code: 'custom', message: SAY_EXPECTED, input: value });
+    return z.NEVER;
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    for (const issue of result.error.issues) ctx.addIssue(issue as never);
+    return z.NEVER;
+  }
+  return typeof result.data === 'string' ? { text: result.data } : result.data;
+});
+
+/** `say: "Willkommen bei …"`: a prompt made from text at start-up, played like `play:`. */
+export const SayStepSchema = z.strictObject({ say: SayInputSchema });
+
 const DIAL_EXPECTED =
   'a number, "voicemail", a list of 1 to 5 numbers, or { numbers | voicemail, callerId?, anonymous? }';
 
@@ -56,8 +95,8 @@ export const DialTargetInputSchema = z.union(
   { error: DIAL_EXPECTED },
 );
 
-/** The target of a `dial` step as written. */
-export type DialInput = z.infer<typeof DialTargetInputSchema>;
+/** The target of a `dial` step as written (named apart from `@siphook/xml`'s `DialInput`, a Dial action). */
+export type DialStepTarget = z.infer<typeof DialTargetInputSchema>;
 
 /** `dial: …`: hand the call to numbers or the voicemail. */
 export const DialStepSchema = z.strictObject({ dial: DialTargetInputSchema });
@@ -84,14 +123,20 @@ const positiveInt = (what: string) =>
 export type StepInput =
   | z.infer<typeof BareStepSchema>
   | z.infer<typeof PlayStepSchema>
+  | z.infer<typeof SayStepSchema>
   | z.infer<typeof DialStepSchema>
   | z.infer<typeof RejectStepSchema>
-  | { gather: GatherInput };
+  | { gather: GatherStepOptions };
 
-/** The options of a `gather` step as written in the flow file. */
-export interface GatherInput {
+/**
+ * The options of a `gather` step as written in the flow file (named apart from `@siphook/xml`'s
+ * `GatherInput`, a Gather action).
+ */
+export interface GatherStepOptions {
   /** Prompt played while waiting for digits (the timeout starts after it ends). */
   play?: string | undefined;
+  /** Text spoken while waiting for digits, instead of `play`. */
+  say?: SayInput | undefined;
   /** Digits to collect, 1 by default. */
   maxDigits?: number | undefined;
   /** Milliseconds to wait for digits after the prompt, 2000 by default (the contract's). */
@@ -103,9 +148,10 @@ export interface GatherInput {
 }
 
 /** `gather: { play, maxDigits, timeout, retries, branches }`. */
-export const GatherStepSchema: z.ZodType<{ gather: GatherInput }> = z.strictObject({
+export const GatherStepSchema: z.ZodType<{ gather: GatherStepOptions }> = z.strictObject({
   gather: z.strictObject({
     play: PromptSchema.optional(),
+    say: SayInputSchema.optional(),
     maxDigits: positiveInt('an integer from 1 to 20')
       .max(20, { error: 'an integer from 1 to 20' })
       .optional(),
@@ -127,10 +173,11 @@ export const GatherStepSchema: z.ZodType<{ gather: GatherInput }> = z.strictObje
 });
 
 const STEP_EXPECTED =
-  'an action: play, gather, dial, reject (or reject: busy), hangup, or retry (inside a gather branch), one per list item';
+  'an action: play, say, gather, dial, reject (or reject: busy), hangup, or retry (inside a gather branch), one per list item';
 
 const STEP_SCHEMAS: Record<string, z.ZodType> = {
   play: PlayStepSchema,
+  say: SayStepSchema,
   dial: DialStepSchema,
   reject: RejectStepSchema,
   gather: GatherStepSchema,

@@ -10,21 +10,25 @@ export {
   type FlowState,
 } from './flow-runner.js';
 export {
-  type DialInput,
+  type DialStepTarget,
   type Flow,
   type FlowInput,
   FlowSchema,
-  type GatherInput,
+  type GatherStepOptions,
   type Match,
   type Route,
+  type SayInput,
+  SayInputSchema,
   type StepInput,
 } from './flow-schema.js';
 export { describeServer, formatBanner, type StartupInfo } from './format-banner.js';
-export { DEMO_FLOW_FILE, type LoadedFlow, loadFlow } from './load-flow.js';
+export { DEMO_FLOW_FILE, type FlowSay, type LoadedFlow, loadFlow } from './load-flow.js';
 export {
   type FlowIssue,
   type FlowSource,
+  type LocateInFlow,
   parseFlow,
+  parseFlowDocument,
   type ValidateFlowOptions,
   validateFlow,
 } from './parse-flow.js';

@@ -40,6 +40,17 @@ describe('parseFlow', () => {
     expect(Object.keys(gather.gather.branches).sort()).toEqual(['#', '1', 'default', 'timeout']);
   });
 
+  it('takes a dial number with a leading "+" and keeps it (issue 11), but no "+" in a match', () => {
+    const flow = parseFlow('routes:\n  - actions: [{ dial: "+4915799912345" }]\n');
+    expect(flow.routes[0]?.actions).toEqual([{ dial: '+4915799912345' }]);
+    for (const pattern of ['+49211*', '1234567890123456', '49 211*', '**']) {
+      const issues = issuesOf(() =>
+        parseFlow(`routes:\n  - match: { to: "${pattern}" }\n    actions: [hangup]\n`),
+      );
+      expect(issues.map((issue) => issue.path)).toEqual(['routes[0].match.to']);
+    }
+  });
+
   it('reads JSON too, with line numbers', () => {
     const issues = issuesOf(() =>
       parseFlow('{\n  "routes": [\n    { "actions": [\n      { "play": 5 }\n    ] }\n  ]\n}', {
@@ -137,5 +148,68 @@ describe('validateFlow rules', () => {
   it('wants at least one route', () => {
     const issues = issuesOf(() => validateFlow({ routes: [] }));
     expect(issues[0]?.path).toBe('routes');
+  });
+});
+
+describe('say: steps', () => {
+  it('reads the short form and { text, voice } anywhere a play may stand, gathers too', () => {
+    const flow = parseFlow(
+      [
+        'routes:',
+        '  - actions:',
+        '      - say: "Grüße aus Köln"',
+        '      - gather:',
+        '          say: { text: "Press 1", voice: en }',
+        '          branches:',
+        '            "1": [{ say: Danke }, hangup]',
+      ].join('\n'),
+    );
+    expect(flow.routes[0]?.actions).toEqual([
+      { say: { text: 'Grüße aus Köln' } },
+      {
+        gather: {
+          say: { text: 'Press 1', voice: 'en' },
+          branches: { '1': [{ say: { text: 'Danke' } }, 'hangup'] },
+        },
+      },
+    ]);
+  });
+
+  it('refuses empty, over-long and control-character text with the text rule and its line', () => {
+    const text = [
+      'routes:', // 1
+      '  - actions:', // 2
+      '      - say: ""', // 3
+      `      - say: "${'a'.repeat(2001)}"`, // 4
+      '      - say: { text: "a\\u0007b", voice: de }', // 5
+      '      - say: { text: hi, voice: "-x" }', // 6
+      '      - say: { txt: hi }', // 7
+      '      - say: [hi]', // 8
+    ].join('\n');
+    const issues = issuesOf(() => parseFlow(text, { name: 'say.yaml' }));
+    const byPath = Object.fromEntries(issues.map((issue) => [issue.path, issue]));
+    expect(byPath['routes[0].actions[0].say']).toMatchObject({
+      line: 3,
+      expected: 'a text to speak (not empty)',
+    });
+    expect(byPath['routes[0].actions[0].say']?.message).toMatch(/^say\.yaml:3:14: /);
+    expect(byPath['routes[0].actions[1].say']?.expected).toMatch(/^at most 2000 characters/);
+    expect(byPath['routes[0].actions[2].say.text']).toMatchObject({ line: 5 });
+    expect(byPath['routes[0].actions[2].say.text']?.expected).toContain('U+0007');
+    expect(byPath['routes[0].actions[3].say.voice']).toMatchObject({ line: 6 });
+    expect(byPath['routes[0].actions[4].say.txt']).toMatchObject({ code: 'FIELD_UNKNOWN' });
+    expect(byPath['routes[0].actions[5].say']?.expected).toMatch(/^a text to speak, or \{ text/);
+  });
+
+  it('refuses a gather with both play and say', () => {
+    const issues = issuesOf(() =>
+      validateFlow({ routes: [{ actions: [{ gather: { play: 'a.wav', say: 'Hallo' } }] }] }),
+    );
+    expect(issues).toMatchObject([
+      {
+        path: 'routes[0].actions[0].gather.say',
+        expected: 'either play or say in a gather, not both',
+      },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
+import { type BasicAuthCredentials, basicAuthIssues, isHttpUrl } from '@siphook/schema';
 import { createIssue, type Issue, SiphookError, summarizeIssues } from '@siphook/schema/errors';
-import type { BasicAuthCredentials } from './basic-auth.js';
 import type { PromptEntry, RefusedFile } from './ingest-root.js';
 
 /**
@@ -98,7 +98,7 @@ const BASE_PATH = /^(\/[A-Za-z0-9._~!$&'()*+,;=@-]+)+$/;
 
 /**
  * Validates {@link AudioHostOptions} at the edge and fills in defaults.
- * @throws SiphookError `AUDIO_HOST_OPTIONS` with `details.issues`, one per wrong field
+ * @throws SiphookError `OPTIONS_INVALID` with `details.issues`, one per wrong field
  */
 export function resolveOptions(options: AudioHostOptions): ResolvedOptions {
   const issues: Issue[] = [];
@@ -108,7 +108,7 @@ export function resolveOptions(options: AudioHostOptions): ResolvedOptions {
     issues.push(createIssue('FIELD_INVALID', 'root', 'a folder path', root));
   }
   let publicUrl = input['publicUrl'];
-  if (!isHttpUrlWithoutQuery(publicUrl)) {
+  if (typeof publicUrl !== 'string' || !isHttpUrl(publicUrl, { query: false })) {
     issues.push(
       createIssue(
         'FIELD_INVALID',
@@ -138,30 +138,8 @@ export function resolveOptions(options: AudioHostOptions): ResolvedOptions {
   optionalString(input, 'cacheDir', 'a folder path', issues);
   optionalBoolean(input, 'watch', issues);
   optionalBoolean(input, 'listing', issues);
-  const auth = input['basicAuth'];
-  if (auth !== undefined) {
-    const { username, password } = (auth ?? {}) as Record<string, unknown>;
-    if (typeof username !== 'string' || username === '' || username.includes(':')) {
-      issues.push(
-        createIssue(
-          'FIELD_INVALID',
-          'basicAuth.username',
-          'a non-empty string without ":"',
-          username,
-        ),
-      );
-    }
-    if (typeof password !== 'string' || password === '') {
-      issues.push(
-        createIssue(
-          'FIELD_INVALID',
-          'basicAuth.password',
-          'a non-empty string',
-          password === undefined ? undefined : '(hidden)',
-        ),
-      );
-    }
-  }
+  if (input['basicAuth'] !== undefined)
+    issues.push(...basicAuthIssues(input['basicAuth'], 'basicAuth'));
   const secret = input['signingSecret'];
   if (secret !== undefined && (typeof secret !== 'string' || secret.length < 16)) {
     issues.push(
@@ -187,7 +165,7 @@ export function resolveOptions(options: AudioHostOptions): ResolvedOptions {
   }
   if (issues.length > 0) {
     throw new SiphookError(
-      'AUDIO_HOST_OPTIONS',
+      'OPTIONS_INVALID',
       summarizeIssues('createAudioHost: invalid options', issues),
       {
         issues,
@@ -212,21 +190,6 @@ export function resolveOptions(options: AudioHostOptions): ResolvedOptions {
     logger: options.logger,
     onIngest: options.onIngest,
   };
-}
-
-function isHttpUrlWithoutQuery(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return (
-      (url.protocol === 'http:' || url.protocol === 'https:') &&
-      url.search === '' &&
-      url.hash === '' &&
-      !value.includes('?')
-    );
-  } catch {
-    return false;
-  }
 }
 
 function optionalString(

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { catchError } from '../test/catch-error.js';
 import {
   BasicAuthCredentialsSchema,
+  basicAuthIssues,
   basicAuthorization,
   createBasicAuthCheck,
   parseBasicAuth,
@@ -80,9 +81,9 @@ describe('parseBasicAuth', () => {
     ['sipgate', 'no ":"'],
     [':s3cret', 'an empty user name'],
     ['sipgate:', 'an empty password'],
-  ])('refuses %j as OPTION_INVALID naming the option', (text, received) => {
+  ])('refuses %j as OPTIONS_INVALID naming the option', (text, received) => {
     const error = catchError(() => parseBasicAuth(text, 'SIPHOOK_BASIC_AUTH'));
-    expect(error.code).toBe('OPTION_INVALID');
+    expect(error.code).toBe('OPTIONS_INVALID');
     expect(error.message).toContain('SIPHOOK_BASIC_AUTH');
     expect(error.issues[0]?.received).toBe(JSON.stringify(received));
   });
@@ -100,5 +101,28 @@ describe('parseBasicAuth', () => {
       }),
       { seed: 3, numRuns: 500 },
     );
+  });
+});
+
+describe('basicAuthIssues', () => {
+  it('names each problem under the field and never shows the password', () => {
+    expect(basicAuthIssues({ username: 'sipgate', password: 's3cret' }, 'basicAuth')).toEqual([]);
+    const issues = basicAuthIssues(
+      { username: 'sip:gate', password: 'hunter2', realm: 'x' },
+      'basicAuth',
+    );
+    expect(issues.map(({ code, path }) => [code, path])).toEqual([
+      ['FIELD_INVALID', 'basicAuth.username'],
+      ['FIELD_UNKNOWN', 'basicAuth.realm'],
+    ]);
+    const empty = basicAuthIssues({ username: 'sipgate', password: '' }, 'options.basicAuth');
+    expect(empty).toMatchObject([{ path: 'options.basicAuth.password', received: '"(hidden)"' }]);
+    expect(basicAuthIssues({ username: 'a' }, 'basicAuth')).toMatchObject([
+      { code: 'FIELD_REQUIRED', path: 'basicAuth.password', received: 'nothing' },
+    ]);
+    expect(basicAuthIssues('a:b', 'basicAuth')).toMatchObject([{ path: 'basicAuth' }]);
+    expect(
+      JSON.stringify(basicAuthIssues({ username: '', password: 'hunter2' }, 'b')),
+    ).not.toContain('hunter2');
   });
 });

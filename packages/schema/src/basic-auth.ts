@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { createIssue, SiphookError, summarizeIssues } from './siphook-error.js';
+import { createIssue, type Issue, SiphookError, summarizeIssues } from './siphook-error.js';
+import { fromZodIssues } from './zod-issues.js';
 
 const USERNAME_EXPECTED = 'a non-empty user name without ":"';
 const PASSWORD_EXPECTED = 'a non-empty password';
@@ -20,10 +21,29 @@ export const BasicAuthCredentialsSchema = z.strictObject({
 export type BasicAuthCredentials = z.infer<typeof BasicAuthCredentialsSchema>;
 
 /**
+ * Checks credentials given as an option (`basicAuth: { username, password }`) against
+ * {@link BasicAuthCredentialsSchema}, and names each problem under `field`. A password never
+ * appears in an issue, not even a wrong one: it shows as `"(hidden)"`.
+ *
+ * @example
+ * basicAuthIssues({ username: 'a:b', password: 'x' }, 'basicAuth')[0].path // 'basicAuth.username'
+ */
+export function basicAuthIssues(value: unknown, field: string): Issue[] {
+  const result = BasicAuthCredentialsSchema.safeParse(value);
+  if (result.success) return [];
+  const shown =
+    typeof value === 'object' && value !== null && 'password' in value
+      ? { ...value, password: '(hidden)' }
+      : value;
+  const issues = result.error.issues.map((issue) => ({ ...issue, path: [field, ...issue.path] }));
+  return fromZodIssues(issues, { [field]: shown });
+}
+
+/**
  * Reads `user:pass`, the form of every `--basic-auth` option and `*_BASIC_AUTH` variable. The
  * password may hold further colons; neither side may be empty.
  *
- * @throws {SiphookError} `OPTION_INVALID` naming `field` when the text is not `user:pass`.
+ * @throws {SiphookError} `OPTIONS_INVALID` naming `field` when the text is not `user:pass`.
  * @example
  * parseBasicAuth('sipgate:s3cret:x') // { username: 'sipgate', password: 's3cret:x' }
  */
@@ -33,7 +53,7 @@ export function parseBasicAuth(text: string, field = '--basic-auth'): BasicAuthC
     const received =
       colon < 0 ? 'no ":"' : colon === 0 ? 'an empty user name' : 'an empty password';
     const issue = createIssue('FIELD_INVALID', field, 'user:password, both non-empty', received);
-    throw new SiphookError('OPTION_INVALID', summarizeIssues(`${field} is invalid:`, [issue]), {
+    throw new SiphookError('OPTIONS_INVALID', summarizeIssues(`${field} is invalid:`, [issue]), {
       issues: [issue],
     });
   }

@@ -2,6 +2,7 @@ export {
   type BasicAuthCheck,
   type BasicAuthCredentials,
   BasicAuthCredentialsSchema,
+  basicAuthIssues,
   basicAuthorization,
   createBasicAuthCheck,
   parseBasicAuth,
@@ -11,11 +12,20 @@ export { decodeEvent } from './decode-event.js';
 export { decodeForm, type FormBody, type FormField } from './decode-form.js';
 export { encodeEvent, type WebhookEventInput } from './encode-event.js';
 export {
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorCodeInfo,
+  exitCodeOf,
+  httpStatusOf,
+  isErrorCode,
+} from './error-codes.js';
+export {
   type AnswerEvent,
   AnswerEventSchema,
+  CallIdSchema,
   type DtmfEvent,
   DtmfEventSchema,
-  EVENT_FIELDS,
+  EVENT_LIMITS,
   EVENT_NAMES,
   EVENT_SCHEMAS,
   type EventName,
@@ -30,6 +40,8 @@ export {
   type WebhookEvent,
   WebhookEventSchema,
 } from './events.js';
+export { HTTP_URL_EXPECTED, type HttpUrlOptions, HttpUrlSchema, isHttpUrl } from './http-url.js';
+export { type E164Options, E164Schema, isE164 } from './phone-number.js';
 export {
   type Action,
   type ActionInput,
@@ -38,13 +50,11 @@ export {
   DialActionSchema,
   type DialTarget,
   DialTargetSchema,
-  E164Schema,
+  GATHER_DEFAULTS,
   type GatherAction,
   GatherActionSchema,
   type HangupAction,
   HangupActionSchema,
-  HttpUrlSchema,
-  isHttpUrl,
   type PlayAction,
   PlayActionSchema,
   parseResponse,

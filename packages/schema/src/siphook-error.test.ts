@@ -31,7 +31,7 @@ describe('SiphookError', () => {
 
   it('keeps a cause', () => {
     const cause = new Error('disk full');
-    expect(new SiphookError('IO', 'write failed', {}, { cause }).cause).toBe(cause);
+    expect(new SiphookError('IO_ERROR', 'write failed', {}, { cause }).cause).toBe(cause);
   });
 
   it('serializes to a plain object with toJSON', () => {
@@ -108,7 +108,9 @@ describe('createIssue and summarizeIssues', () => {
   });
 
   it('lists the first five issues and counts the rest', () => {
-    const issues = Array.from({ length: 7 }, (_, i) => createIssue('X', `f${i}`, 'e', i));
+    const issues = Array.from({ length: 7 }, (_, i) =>
+      createIssue('FIELD_INVALID', `f${i}`, 'e', i),
+    );
     expect(summarizeIssues('head:', issues)).toBe(
       [
         'head:',

@@ -1,7 +1,9 @@
+import type { ErrorCode } from './error-codes.js';
+
 /** One problem found while checking input: where, what was expected and what arrived. */
 export interface Issue {
   /** Stable machine-readable code, e.g. `FIELD_REQUIRED` or `FIELD_INVALID`. */
-  code: string;
+  code: ErrorCode;
   /** Where the problem is: a wire field (`callId`, `user[]`) or a model path (`actions[0].url`). */
   path: string;
   /** What the check wanted, in words: `digits 0-9, or "anonymous"`. */
@@ -27,11 +29,11 @@ export interface SiphookErrorDetails {
  */
 export class SiphookError extends Error {
   override readonly name = 'SiphookError';
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly details: SiphookErrorDetails;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     details: SiphookErrorDetails = {},
     options?: ErrorOptions,
@@ -47,17 +49,23 @@ export class SiphookError extends Error {
   }
 
   /** Plain-object form for JSON logs and HTTP bodies. */
-  toJSON(): { name: string; code: string; message: string; details: SiphookErrorDetails } {
+  toJSON(): { name: string; code: ErrorCode; message: string; details: SiphookErrorDetails } {
     return { name: this.name, code: this.code, message: this.message, details: this.details };
   }
 }
 
 /** True when `error` is a {@link SiphookError}, optionally with the given code. */
-export function isSiphookError(error: unknown, code?: string): error is SiphookError {
+export function isSiphookError(error: unknown, code?: ErrorCode): error is SiphookError {
   return error instanceof SiphookError && (code === undefined || error.code === code);
 }
 
 const MAX_RECEIVED = 80;
+
+function shortenStrings(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && value.length > MAX_RECEIVED
+    ? value.slice(0, MAX_RECEIVED)
+    : value;
+}
 
 /**
  * Describes a received value for an error message: JSON-quoted, truncated to about 80 characters,
@@ -67,8 +75,9 @@ export function describeReceived(value: unknown): string {
   if (value === undefined) return 'nothing';
   let text: string;
   try {
-    text =
-      typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+    // Strings are cut before quoting: a 60 KB value is not copied whole to show 80 characters of
+    // it, and the message holds no slice of it.
+    text = JSON.stringify(value, shortenStrings) ?? String(value);
   } catch {
     text = String(value);
   }
@@ -76,7 +85,12 @@ export function describeReceived(value: unknown): string {
 }
 
 /** Builds an {@link Issue} with its message from the parts. */
-export function createIssue(code: string, path: string, expected: string, value: unknown): Issue {
+export function createIssue(
+  code: ErrorCode,
+  path: string,
+  expected: string,
+  value: unknown,
+): Issue {
   const received = describeReceived(value);
   return {
     code,
@@ -96,7 +110,7 @@ export function summarizeIssues(headline: string, issues: readonly Issue[]): str
 
 /** The one JSON shape in which every siphook server answers an error. */
 export interface ErrorBody {
-  error: { code: string; message: string; issues?: Issue[] };
+  error: { code: ErrorCode; message: string; issues?: Issue[] };
 }
 
 /**

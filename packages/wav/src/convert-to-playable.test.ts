@@ -234,6 +234,25 @@ describe('convertToPlayable: normalize and trimSilence', () => {
     expect(result.gainDb).toBeCloseTo(20 * Math.log10(10 ** (-1 / 20) / 0.25), 1);
   });
 
+  it('clips a full-scale square wave after the low-pass (as documented), and normalize avoids it', async () => {
+    // The low-pass rings about 9 % above a square wave's edges (Gibbs): 16-bit full scale clips.
+    const square = Float64Array.from({ length: 44100 }, (_, i) =>
+      Math.floor((i * 2 * 500) / 44100) % 2 === 0 ? 32767 / 32768 : -1,
+    );
+    const input = await fixture('square.wav', encodeTestWav([square], 44100, 'int16'));
+    const plain = await convertToPlayable(input, join(dir, 'square-out.wav'));
+    expect(plain.clippedSamples).toBeGreaterThan(100);
+    const normalised = await convertToPlayable(input, join(dir, 'square-norm.wav'), {
+      normalize: true,
+    });
+    expect(normalised.clippedSamples).toBe(0);
+    const peak = playSamples(await readFile(join(dir, 'square-norm.wav'))).reduce(
+      (max, x) => Math.max(max, Math.abs(x)),
+      0,
+    );
+    expect(Math.abs(20 * Math.log10(peak) + 1)).toBeLessThan(0.05);
+  });
+
   it('normalize: −6 lowers a loud file to −6 dBFS', async () => {
     const input = await fixture(
       'loud.wav',
@@ -268,6 +287,29 @@ describe('convertToPlayable: normalize and trimSilence', () => {
     expect(Math.abs(samples[0]!)).toBeGreaterThanOrEqual(10 ** (-50 / 20) - 2 / 32768);
   });
 
+  it('trimPadSeconds keeps that much of the quiet signal at each end, and no more than there is', async () => {
+    const rate = 16000;
+    const signal = Float64Array.from([
+      ...new Float64Array(rate * 0.4),
+      ...tone(800, rate, 0.5, 0.5, 0.005),
+      ...new Float64Array(rate * 0.05),
+    ]);
+    const input = await fixture('pad.wav', encodeTestWav([signal], rate, 'int16'));
+    const result = await convertToPlayable(input, `${input}.out.wav`, {
+      trimSilence: true,
+      trimPadSeconds: 0.1,
+    });
+    // 0.1 s kept before the tone, only the 0.05 s there is after it.
+    expect(Math.abs(result.trimmedSeconds.start - 0.3)).toBeLessThan(0.01);
+    expect(result.trimmedSeconds.end).toBeLessThan(0.002);
+    expect(Math.abs(result.durationSeconds - 0.65)).toBeLessThan(0.01);
+    const samples = playSamples(new Uint8Array(await readFile(`${input}.out.wav`)));
+    expect(samples.slice(0, 700).every((sample) => Math.abs(sample) < 10 ** (-50 / 20))).toBe(true);
+    await expect(
+      convertToPlayable(input, `${input}.out.wav`, { trimSilence: true, trimPadSeconds: 2 }),
+    ).rejects.toMatchObject({ code: 'OPTIONS_INVALID' });
+  });
+
   it('trimSilence on a silent file fails with WAV_SILENT and writes nothing', async () => {
     const input = await fixture(
       'silent.wav',
@@ -280,12 +322,12 @@ describe('convertToPlayable: normalize and trimSilence', () => {
     expect(await leftovers()).toEqual([]);
   });
 
-  it('refuses bad option values with CONVERT_OPTIONS_INVALID', async () => {
+  it('refuses bad option values with OPTIONS_INVALID', async () => {
     const input = await fixture('opt.wav', encodeTestWav([tone(1000, 8000, 0.1)], 8000, 'int16'));
     await expect(
       convertToPlayable(input, `${input}.out.wav`, { normalize: 3 }),
     ).rejects.toMatchObject({
-      code: 'CONVERT_OPTIONS_INVALID',
+      code: 'OPTIONS_INVALID',
       message: 'normalize: expected true, false or a peak level in dBFS from -60 to 0; received 3',
     });
   });

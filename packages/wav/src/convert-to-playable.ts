@@ -7,12 +7,13 @@ import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describeReceived, isSiphookError, SiphookError } from '@siphook/schema/errors';
 import { checkPlayable } from './check-playable.js';
-import { decodeToMono, type PcmLayout, pcmLayoutOf } from './decode-pcm.js';
+import { createMonoDecoder, type PcmLayout, pcmLayoutOf } from './decode-pcm.js';
 import { createQuantizer } from './dither.js';
 import { abortedError, findFfmpeg, runFfmpeg } from './ffmpeg.js';
 import { inspectWav } from './inspect-wav.js';
 import { createPlayResampler, PLAY_SAMPLE_RATE } from './resample.js';
 import { type SilenceSpan, scanLevels } from './scan-levels.js';
+import { measurePlayFile, type SourceMeasure, verifyConversion } from './verify-conversion.js';
 import type { WavInfo } from './wav-info.js';
 import {
   CANONICAL_HEADER_BYTES,
@@ -28,6 +29,8 @@ export interface ConvertOptions {
   trimSilence?: boolean;
   /** Level (dBFS, −120…0) below which a sample counts as silence, measured before normalisation. Default −50. */
   silenceThresholdDb?: number;
+  /** With `trimSilence`: keep up to this many seconds (0…1) of the quiet signal at each end, so speech does not start or stop abruptly. Default 0. */
+  trimPadSeconds?: number;
   /** ffmpeg binary for non-WAV input; default: {@link findFfmpeg}. */
   ffmpegPath?: string;
   /** Aborts the conversion; nothing is left behind. */
@@ -89,14 +92,21 @@ interface PcmSource {
   path: string;
   layout: PcmLayout;
   dataOffset: number;
-  /** Whole frames present, in bytes (declared size clamped to the file). */
+  /** Whole blocks present, in bytes (declared size clamped to the file). */
   dataBytes: number;
 }
+
+/** Containers whose WAVE data the TypeScript pipeline reads (RF64 after its `ds64` sizes). */
+const PIPELINE_CONTAINERS = new Set(['RIFF', 'RIFX', 'RF64']);
+/** ffmpeg's container durations carry codec delay and padding (MP3, AAC): this much is allowed. */
+const FFMPEG_DURATION_TOLERANCE = { seconds: 0.1, fraction: 0.02 };
 
 /** The processing asked for, with options validated. */
 interface Processing {
   normalizeDb?: number;
   silenceDb?: number;
+  /** Output samples kept on each side of the non-silent span when trimming. */
+  padSamples?: number;
 }
 
 /**
@@ -110,7 +120,7 @@ interface Processing {
  *
  * @throws {SiphookError} `WAV_READ_FAILED`, `WAV_WRITE_FAILED` (I/O); `WAV_UNSUPPORTED_FORMAT`,
  *   `WAV_NO_AUDIO`, `WAV_SILENT`, `FFMPEG_FAILED`, `CONVERT_OUTPUT_INVALID` (the input cannot
- *   become a Play file); `FFMPEG_NOT_FOUND`; `CONVERT_OPTIONS_INVALID`; `CONVERT_ABORTED`.
+ *   become a Play file); `FFMPEG_NOT_FOUND`; `OPTIONS_INVALID`; `CONVERT_ABORTED`.
  * @example
  * const { info } = await convertToPlayable('music.mp3', 'prompt.wav', { normalize: true });
  * info.format // { tag: 1, channels: 1, sampleRate: 8000, bitsPerSample: 16, ... }
@@ -138,11 +148,19 @@ export async function convertToPlayable(
     let method: ConvertResult['method'] = 'pcm';
     let source = directSource;
     let final: string | undefined;
+    /** The source as measured before resampling: by ffmpeg, or by the pipeline's own pass. */
+    let measured: SourceMeasure | undefined;
+    let durationToleranceSeconds = 1.5 / PLAY_SAMPLE_RATE;
     if (source === undefined) {
       method = 'ffmpeg';
       const ffmpegPath = options.ffmpegPath ?? (await findFfmpeg());
       const decoded = tempFor('ffmpeg');
-      await runFfmpeg(ffmpegPath, input, decoded, { signal });
+      measured = await runFfmpeg(ffmpegPath, input, decoded, { signal });
+      const declared = measured.durationSeconds ?? 0;
+      durationToleranceSeconds = Math.max(
+        FFMPEG_DURATION_TOLERANCE.seconds,
+        declared * FFMPEG_DURATION_TOLERANCE.fraction,
+      );
       const decodedInfo = await inspectWav(decoded);
       const needsWork = processing.normalizeDb !== undefined || processing.silenceDb !== undefined;
       if (!needsWork && isCanonicalPlayable(decodedInfo)) final = decoded;
@@ -156,11 +174,19 @@ export async function convertToPlayable(
     let stats = { gainDb: 0, trimmedSeconds: { start: 0, end: 0 }, clippedSamples: 0 };
     if (final === undefined) {
       final = tempFor('pcm');
-      stats = await convertPcm(source!, final, processing, signal);
+      const written = await convertPcm(source!, final, processing, signal);
+      stats = written.stats;
+      measured ??= written.source;
     }
     const info = await inspectWav(final);
     if (!isCanonicalPlayable(info))
       throw outputInvalid(input, info, 'the written file is not a canonical Play WAV');
+    verifyConversion(input, measured ?? {}, await measurePlayFile(final), {
+      gain: 10 ** (stats.gainDb / 20),
+      trimmedSeconds: stats.trimmedSeconds.start + stats.trimmedSeconds.end,
+      durationToleranceSeconds,
+      mayBeShorter: method === 'ffmpeg',
+    });
     if (signal?.aborted) throw abortedError(input);
     try {
       await rename(final, output);
@@ -188,7 +214,7 @@ export async function convertToPlayable(
 
 function validateOptions(options: ConvertOptions): Processing {
   const processing: Processing = {};
-  const { normalize, trimSilence, silenceThresholdDb } = options;
+  const { normalize, trimSilence, silenceThresholdDb, trimPadSeconds } = options;
   if (normalize === true) processing.normalizeDb = DEFAULT_NORMALIZE_DB;
   else if (typeof normalize === 'number') {
     if (!Number.isFinite(normalize) || normalize > 0 || normalize < -60)
@@ -205,6 +231,13 @@ function validateOptions(options: ConvertOptions): Processing {
     (!Number.isFinite(silenceThresholdDb) || silenceThresholdDb > 0 || silenceThresholdDb < -120)
   )
     throw optionError('silenceThresholdDb', 'a level in dBFS from -120 to 0', silenceThresholdDb);
+  if (
+    trimPadSeconds !== undefined &&
+    (!Number.isFinite(trimPadSeconds) || trimPadSeconds < 0 || trimPadSeconds > 1)
+  )
+    throw optionError('trimPadSeconds', 'seconds from 0 to 1', trimPadSeconds);
+  if (trimPadSeconds !== undefined)
+    processing.padSamples = Math.round(trimPadSeconds * PLAY_SAMPLE_RATE);
   if (trimSilence === true) processing.silenceDb = silenceThresholdDb ?? DEFAULT_SILENCE_DB;
   else if (trimSilence !== undefined && trimSilence !== false)
     throw optionError('trimSilence', 'true or false', trimSilence);
@@ -213,7 +246,7 @@ function validateOptions(options: ConvertOptions): Processing {
 
 function optionError(field: string, expected: string, received: unknown): SiphookError {
   return new SiphookError(
-    'CONVERT_OPTIONS_INVALID',
+    'OPTIONS_INVALID',
     `${field}: expected ${expected}; received ${describeReceived(received)}`,
     {
       field,
@@ -236,18 +269,24 @@ function pcmSourceOf(info: WavInfo, path: string): PcmSource | undefined {
       { input: path, detected: info.detected },
     );
   }
-  if (info.container !== 'RIFF' || info.formType !== 'WAVE' || info.format === undefined)
-    return undefined;
+  if (!PIPELINE_CONTAINERS.has(info.container) || info.formType !== 'WAVE') return undefined;
+  const { dataOffset, format } = info;
+  // The walk stopped before "data" (a binary chunk id, thousands of chunks): ffmpeg reads further.
+  if (dataOffset === undefined && info.complete === false) return undefined;
+  if (format === undefined) return undefined;
   let layout: PcmLayout;
   try {
-    layout = pcmLayoutOf(info.format);
+    layout = pcmLayoutOf(format, info.container);
   } catch (error) {
-    if (isSiphookError(error, 'WAV_UNSUPPORTED_FORMAT')) return undefined; // ADPCM, MP3-in-WAV…: ffmpeg's job
+    if (isSiphookError(error, 'WAV_UNSUPPORTED_FORMAT')) return undefined; // MS ADPCM, GSM, MP3-in-WAV…: ffmpeg's job
     throw error;
   }
-  const dataOffset = info.dataOffset;
   const available = dataOffset === undefined ? 0 : Math.max(0, (info.fileSize ?? 0) - dataOffset);
-  const declared = info.dataSize ?? available;
+  let declared = info.dataSize ?? available;
+  // A writer that never went back to fill in the size leaves 0 before the samples: as ffmpeg does,
+  // read to the end of the file when nothing but samples follows the data header.
+  if (declared === 0 && info.complete !== false && info.chunks.at(-1)?.id === 'data')
+    declared = available;
   const bytes = Math.min(declared, available);
   const dataBytes = bytes - (bytes % layout.blockAlign);
   if (dataOffset === undefined || dataBytes === 0) {
@@ -257,8 +296,8 @@ function pcmSourceOf(info: WavInfo, path: string): PcmSource | undefined {
       { input: path, dataOffset, dataSize: info.dataSize },
     );
   }
-  const outputBytes =
-    Math.ceil((dataBytes / layout.blockAlign) * (PLAY_SAMPLE_RATE / layout.sampleRate)) * 2;
+  const frames = (dataBytes / layout.blockAlign) * layout.framesPerBlock;
+  const outputBytes = Math.ceil(frames * (PLAY_SAMPLE_RATE / layout.sampleRate)) * 2;
   if (outputBytes > MAX_CANONICAL_DATA_BYTES) {
     throw new SiphookError(
       'WAV_TOO_LONG',
@@ -295,7 +334,12 @@ function outputInvalid(input: string, info: WavInfo, why: string): SiphookError 
   );
 }
 
-function ioError(code: string, message: string, path: string, error: unknown): SiphookError {
+function ioError(
+  code: 'WAV_READ_FAILED' | 'WAV_WRITE_FAILED',
+  message: string,
+  path: string,
+  error: unknown,
+): SiphookError {
   if (isSiphookError(error)) return error;
   const cause = (error as NodeJS.ErrnoException | undefined)?.code;
   const reason = error instanceof Error ? error.message : String(error);
@@ -313,10 +357,11 @@ async function streamMono(
   onBlock: (mono: Float32Array) => void | Promise<void>,
 ): Promise<void> {
   const { layout, path } = source;
-  const { blockAlign } = layout;
+  const { blockAlign, framesPerBlock } = layout;
+  const decode = await createMonoDecoder(layout);
   const chunkBytes = Math.max(blockAlign, READ_BYTES - (READ_BYTES % blockAlign));
   const buffers = [new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)];
-  const mono = new Float32Array(chunkBytes / blockAlign);
+  const mono = new Float32Array((chunkBytes / blockAlign) * framesPerBlock);
   const readFailed = (error: unknown) =>
     ioError('WAV_READ_FAILED', `cannot read ${describeReceived(path)}`, path, error);
   let handle: FileHandle;
@@ -350,14 +395,14 @@ async function streamMono(
       if (bytesRead === 0) break; // the file shrank while we read it
       const bytes = buffers[current]!;
       const available = carry + bytesRead;
-      const frames = Math.floor(available / blockAlign);
-      // A partial frame (only after a short read) moves to the front of the other buffer.
+      const blocks = Math.floor(available / blockAlign);
+      // A partial block (only after a short read) moves to the front of the other buffer.
       const next = buffers[1 - current]!;
-      carry = available - frames * blockAlign;
-      if (carry > 0) next.set(bytes.subarray(frames * blockAlign, available));
+      carry = available - blocks * blockAlign;
+      if (carry > 0) next.set(bytes.subarray(blocks * blockAlign, available));
       pending = readInto(next, carry);
-      decodeToMono(bytes, frames, layout, mono);
-      await onBlock(mono.subarray(0, frames));
+      decode(bytes, blocks, mono);
+      await onBlock(mono.subarray(0, blocks * framesPerBlock));
       current = 1 - current;
     }
   } finally {
@@ -373,7 +418,10 @@ async function convertPcm(
   target: string,
   processing: Processing,
   signal: AbortSignal | undefined,
-): Promise<Pick<ConvertResult, 'gainDb' | 'trimmedSeconds' | 'clippedSamples'>> {
+): Promise<{
+  stats: Pick<ConvertResult, 'gainDb' | 'trimmedSeconds' | 'clippedSamples'>;
+  source: SourceMeasure;
+}> {
   const { layout } = source;
   let gain = 1;
   let span: SilenceSpan | undefined;
@@ -397,14 +445,18 @@ async function convertPcm(
           { input: source.path, peak: levels.peak, silenceThresholdDb: processing.silenceDb },
         );
       }
-      span = { first: levels.first, last: levels.last, length: levels.length };
+      const pad = processing.padSamples ?? 0;
+      span = {
+        first: Math.max(0, levels.first - pad),
+        last: Math.min(levels.length - 1, levels.last + pad),
+        length: levels.length,
+      };
     }
   }
   // Integer input already on the 16-bit grid (8-bit, 16-bit, G.711) at 8 kHz mono needs no dither:
   // rounding is exact, so such a file passes through bit for bit.
-  const onGrid = ['uint8', 'int16', 'alaw', 'mulaw'].includes(layout.encoding);
   const exact =
-    onGrid && layout.channels === 1 && layout.sampleRate === PLAY_SAMPLE_RATE && gain === 1;
+    layout.onGrid && layout.channels === 1 && layout.sampleRate === PLAY_SAMPLE_RATE && gain === 1;
   const from = span?.first ?? 0;
   const to = span === undefined ? Number.POSITIVE_INFINITY : span.last + 1;
 
@@ -425,6 +477,8 @@ async function convertPcm(
   let position = CANONICAL_HEADER_BYTES;
   let clippedSamples = 0;
   let index = 0;
+  let sourceSquares = 0;
+  let sourceFrames = 0;
   /** The write in flight, if any: it owns the buffer not being filled. */
   let writing: Promise<void> | undefined;
   const quantizer = createQuantizer({ dither: !exact });
@@ -463,7 +517,11 @@ async function convertPcm(
   };
   try {
     // The header goes in last, once the data size is known; the data starts at byte 44.
-    await streamMono(source, signal, (mono) => sink(resampler.push(mono)));
+    await streamMono(source, signal, (mono) => {
+      sourceSquares += sumOfSquares(mono);
+      sourceFrames += mono.length;
+      return sink(resampler.push(mono));
+    });
     await sink(resampler.flush());
     await flush();
     await writing;
@@ -475,13 +533,28 @@ async function convertPcm(
   }
   const seconds = (samples: number) => samples / PLAY_SAMPLE_RATE;
   return {
-    gainDb: gain === 1 ? 0 : 20 * Math.log10(gain),
-    trimmedSeconds:
-      span === undefined
-        ? { start: 0, end: 0 }
-        : { start: seconds(span.first), end: seconds(span.length - span.last - 1) },
-    clippedSamples,
+    stats: {
+      gainDb: gain === 1 ? 0 : 20 * Math.log10(gain),
+      trimmedSeconds:
+        span === undefined
+          ? { start: 0, end: 0 }
+          : { start: seconds(span.first), end: seconds(span.length - span.last - 1) },
+      clippedSamples,
+    },
+    // The length the header declares (whole blocks), the energy of what the decoder gave.
+    source: {
+      durationSeconds:
+        ((source.dataBytes / layout.blockAlign) * layout.framesPerBlock) / layout.sampleRate,
+      energy: sourceFrames === 0 ? 0 : sourceSquares / layout.sampleRate,
+    },
   };
+}
+
+/** Σx² of a block, summed in a local (a captured variable would be written back each step). */
+function sumOfSquares(block: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < block.length; i++) sum += block[i]! * block[i]!;
+  return sum;
 }
 
 function swapBytes16(bytes: Uint8Array): void {

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@siphook/schema';
 // WavInfo is produced by this package, never parsed from outside, so plain types suffice here: the
 // edge that validates is the RIFF chunk walk itself (inspect-wav.ts).
 
@@ -8,7 +9,7 @@
  */
 export interface WavProblem {
   /** Stable machine-readable code, e.g. `WAV_SAMPLE_RATE`. */
-  code: string;
+  code: ErrorCode;
   /** What was checked, what was expected and what was received. */
   message: string;
   /** The checked property in words, e.g. `sample rate`. */
@@ -96,9 +97,14 @@ export const FORMAT_TAG_NAMES: Readonly<Record<number, string>> = Object.freeze(
   6: 'A-law',
   7: 'µ-law',
   17: 'IMA ADPCM',
+  34: 'TrueSpeech',
   49: 'GSM 6.10',
+  64: 'G.721 ADPCM',
   80: 'MPEG',
   85: 'MPEG Layer 3',
+  100: 'G.726 ADPCM',
+  255: 'AAC',
+  353: 'Windows Media Audio',
   65534: 'WAVE_FORMAT_EXTENSIBLE',
 });
 

@@ -23,7 +23,7 @@ export type Authenticate = (
  * signature (401), cheapest first, so a stranger never costs an RSA verification. Undefined when
  * the options ask for none.
  *
- * @throws {SiphookError} `WEBHOOK_OPTIONS_INVALID` for a key or allow-list entry that cannot work.
+ * @throws {SiphookError} `OPTIONS_INVALID` for a key or allow-list entry that cannot work.
  */
 export function createAuthenticate(options: WebhookOptions): Authenticate | undefined {
   const checkAddress: SourceAddressCheck | undefined = options.allowList

@@ -44,7 +44,7 @@ export function createCallbackUrls(base: string, basicAuth?: BasicAuthCredential
  * Decides once where callback URLs come from: `publicUrl` (fixed), or with `trustHostHeader` the
  * request's `Host`, `X-Forwarded-Host`, `X-Forwarded-Proto` and path, or nowhere.
  *
- * @throws {SiphookError} `WEBHOOK_OPTIONS_INVALID` for a `publicUrl` that is no http(s) URL.
+ * @throws {SiphookError} `OPTIONS_INVALID` for a `publicUrl` that is no http(s) URL.
  */
 export function createCallbackUrlsOf(options: {
   publicUrl?: string | undefined;
@@ -54,7 +54,7 @@ export function createCallbackUrlsOf(options: {
   if (options.publicUrl !== undefined) {
     if (!isHttpUrl(options.publicUrl)) {
       throw new SiphookError(
-        'WEBHOOK_OPTIONS_INVALID',
+        'OPTIONS_INVALID',
         `publicUrl: expected an absolute http(s) URL such as "https://user:pass@example.com/sipgate"; received ${describeReceived(options.publicUrl)}`,
         { path: 'publicUrl' },
       );

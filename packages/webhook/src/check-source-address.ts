@@ -27,7 +27,7 @@ type Range = readonly [Address, number];
  * is the client. IPv4-mapped IPv6 addresses (`::ffff:1.2.3.4`) match their IPv4 form. Addresses
  * are parsed by ipaddr.js, which runs on every runtime (node:net's BlockList does not).
  *
- * @throws {SiphookError} `WEBHOOK_OPTIONS_INVALID` for an entry that is no address or range.
+ * @throws {SiphookError} `OPTIONS_INVALID` for an entry that is no address or range.
  * @example
  * const allowed = createSourceAddressCheck({ addresses: ['217.116.118.254'] });
  * allowed('::ffff:217.116.118.254', undefined) // true
@@ -117,7 +117,7 @@ function toRanges(entries: readonly string[], field: string): Range[] {
       bits > maxBits
     ) {
       throw new SiphookError(
-        'WEBHOOK_OPTIONS_INVALID',
+        'OPTIONS_INVALID',
         `${field}[${index}]: expected an IP address or CIDR range such as "217.116.118.254" or "212.9.46.0/24"; received ${describeReceived(entry)}`,
         { path: `${field}[${index}]` },
       );

@@ -50,7 +50,7 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
  *
  * Only web-standard APIs are used, so the same handler runs on Node, Deno, Bun and workerd.
  *
- * @throws {SiphookError} `WEBHOOK_OPTIONS_INVALID` for an option that cannot work (a bad key,
+ * @throws {SiphookError} `OPTIONS_INVALID` for an option that cannot work (a bad key,
  *   `publicUrl`, allow-list entry, limit, or an invalid fallback).
  * @example
  * const handler = createWebhookHandler({
@@ -95,17 +95,12 @@ export function createWebhookHandler(options: WebhookOptions = {}): WebhookHandl
   return async (request, info) => {
     const startedAt = performance.now();
     const remoteAddress = info?.remoteAddress;
+    let rawBody: Uint8Array | undefined;
     let event: WebhookEvent | undefined;
     const refuse = (refusal: Refusal): Response => {
       const body = errorBody(refusal);
-      log.finished({
-        startedAt,
-        remoteAddress,
-        event,
-        status: refusal.status,
-        code: refusal.code,
-        body,
-      });
+      const { status, code } = refusal;
+      log.finished({ startedAt, request, rawBody, remoteAddress, event, status, code, body });
       return errorResponse(refusal, body);
     };
     try {
@@ -116,6 +111,7 @@ export function createWebhookHandler(options: WebhookOptions = {}): WebhookHandl
       const body = await readBody(request, maxBodyBytes);
       if (body === 'too large') return refuse(tooLarge);
       if (body === 'incomplete') return refuse(BODY_INCOMPLETE);
+      rawBody = body;
       if (!isFormContentType(request.headers.get('content-type'))) {
         return refuse(UNSUPPORTED_MEDIA_TYPE);
       }
@@ -131,7 +127,17 @@ export function createWebhookHandler(options: WebhookOptions = {}): WebhookHandl
       log.warnings(event);
       encoder ??= await encoderLoaded;
       const xml = await runHandler(event, urlsOf(request), encoder);
-      log.finished({ startedAt, remoteAddress, event, status: 200, code: 'OK', body: xml });
+      const status = 200;
+      log.finished({
+        startedAt,
+        request,
+        rawBody,
+        remoteAddress,
+        event,
+        status,
+        code: 'OK',
+        body: xml,
+      });
       return xmlResponse(xml);
     } catch (error) {
       log.error({ err: describeError(error), callId: event?.callId }, 'webhook handler failed');
@@ -179,7 +185,7 @@ function checkFallback(
   } catch (error) {
     const detail = error instanceof Error ? ` (${error.message})` : '';
     throw new SiphookError(
-      'WEBHOOK_OPTIONS_INVALID',
+      'OPTIONS_INVALID',
       `fallback: expected a valid response model; received ${describeReceived(fallback)}${detail}`,
       { path: 'fallback' },
       { cause: error },
@@ -209,7 +215,7 @@ function decodeRefusal(error: unknown): Refusal {
 function positiveInteger(value: number, field: string): number {
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new SiphookError(
-      'WEBHOOK_OPTIONS_INVALID',
+      'OPTIONS_INVALID',
       `${field}: expected a positive integer; received ${describeReceived(value)}`,
       { path: field },
     );

@@ -68,8 +68,8 @@ export function fastifyPlugin(handler: WebhookHandler): FastifyWebhookPlugin {
       const status =
         error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 500;
       const body = errorBody({
-        code: error.code ?? 'REQUEST_INVALID',
-        message: 'the request could not be read',
+        code: status === 500 ? 'INTERNAL_ERROR' : 'REQUEST_INVALID',
+        message: `the request could not be read (${String(error.code ?? 'unknown')})`,
       });
       return reply
         .code(status)

@@ -1,4 +1,4 @@
-import { errorBody, type Issue } from '@siphook/schema';
+import { type ErrorCode, errorBody, type Issue } from '@siphook/schema';
 import { createResponse } from '#runtime';
 
 /** The Content-Type of every XML answer. */
@@ -10,7 +10,7 @@ const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json; charset=
 export interface Refusal {
   readonly status: number;
   /** Also in the JSON body: `SIGNATURE_INVALID`, `EVENT_INVALID`, … */
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
   readonly issues?: readonly Issue[] | undefined;
   /** Headers beside Content-Type: `Allow`, `WWW-Authenticate`. */

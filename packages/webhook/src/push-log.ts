@@ -1,10 +1,16 @@
 import { isSiphookError, type WebhookEvent } from '@siphook/schema';
 import { describeError, type WebhookLogger } from './webhook-logger.js';
 
-/** One push and its answer, as the log line (and a future call log) records them. */
+/**
+ * One push and its answer, as the log line records them: the one place where both are known, so
+ * a call log (issue 14) records from here too.
+ */
 export interface PushRecord {
   /** `performance.now()` when the push arrived. */
   readonly startedAt: number;
+  readonly request: Request;
+  /** The body as received, when it was read. */
+  readonly rawBody: Uint8Array | undefined;
   readonly remoteAddress: string | undefined;
   /** The decoded push, when it got that far. */
   readonly event: WebhookEvent | undefined;

@@ -12,6 +12,7 @@ export type NodeListener = (request: IncomingMessage, response: ServerResponse) 
  */
 const DRAIN_LIMIT = 4 * 1024 * 1024;
 const DIGITS_ONLY = /^\d+$/;
+const UTF8_TEXT = /;\s*charset="?utf-8"?\s*(?:;|$)/i;
 
 /**
  * Adapts a webhook handler (or any fetch handler) to node:http: the request becomes a fetch
@@ -54,15 +55,19 @@ async function writeResponse(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  // Read through arrayBuffer() only (not `body`), which a Response from the core serves without
-  // making a stream.
-  const body = new Uint8Array(await answer.arrayBuffer());
+  // A UTF-8 text body is written as a string, so node:http sends head and body as one string
+  // instead of a writev of two chunks. Either way only text() or arrayBuffer() is read, never
+  // `body`, so a Response from the core is written without a stream.
+  const body = UTF8_TEXT.test(answer.headers.get('content-type') ?? '')
+    ? await answer.text()
+    : new Uint8Array(await answer.arrayBuffer());
   if (response.headersSent || response.destroyed) return;
   const headers: string[] = [];
   answer.headers.forEach((value, name) => {
     headers.push(name, value);
   });
-  headers.push('content-length', String(body.byteLength));
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+  headers.push('content-length', String(length));
   // A body still on its way is dropped here; one the parser already has, node:http drops itself.
   if (!request.complete) dropBody(request, response);
   response.writeHead(answer.status, headers);

@@ -19,7 +19,7 @@ const MAX_SIGNATURE_CHARS = 4096;
  * rotation, simulator test keys). A key whose modulus length differs from the signature's is
  * skipped without asking the crypto library, which would only say no later.
  *
- * @throws {SiphookError} `WEBHOOK_OPTIONS_INVALID` when no key is given or one cannot be read.
+ * @throws {SiphookError} `OPTIONS_INVALID` when no key is given or one cannot be read.
  * @example
  * const verifySignature = createSignatureVerifier([sipgatePublicKey()]);
  * await verifySignature(body, request.headers.get('x-sipgate-signature') ?? '') // true or false
@@ -27,7 +27,7 @@ const MAX_SIGNATURE_CHARS = 4096;
 export function createSignatureVerifier(keys: readonly PublicKeyInput[]): SignatureVerifier {
   if (keys.length === 0) {
     throw new SiphookError(
-      'WEBHOOK_OPTIONS_INVALID',
+      'OPTIONS_INVALID',
       'signature.publicKeys: expected at least one public key (PEM or KeyObject); received an empty list',
       { path: 'signature.publicKeys' },
     );
@@ -57,7 +57,7 @@ function readKey(input: PublicKeyInput, index: number) {
         ? error.message
         : describeReceived(typeof input === 'string' ? input : String(input));
     throw new SiphookError(
-      'WEBHOOK_OPTIONS_INVALID',
+      'OPTIONS_INVALID',
       `signature.publicKeys[${index}]: expected an RSA public key (PEM text, certificate or KeyObject); received ${text}`,
       { path: `signature.publicKeys[${index}]` },
       { cause: error },

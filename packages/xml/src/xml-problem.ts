@@ -1,6 +1,7 @@
+import type { ErrorCode } from '@siphook/schema';
 /** One problem found in an XML response: what, where (line:column and element path) and a code. */
 export interface XmlProblem {
-  /** Stable machine-readable code; one of {@link XML_PROBLEM_CODES}. */
+  /** Stable machine-readable code; an `XML_*` code of `ERROR_CODES`. */
   code: XmlProblemCode;
   /** The whole sentence: what was checked, what was expected and what was received. */
   message: string;
@@ -12,32 +13,15 @@ export interface XmlProblem {
   path: string;
 }
 
-/**
- * Every problem code, with what it means. `XML_MALFORMED`, `XML_DOCTYPE`, `XML_TOO_LARGE` and
- * `XML_TOO_DEEP` stop the check at once; the others are collected, all of them, in document order.
- */
-export const XML_PROBLEM_CODES = {
-  XML_MALFORMED: 'not well-formed XML, or not UTF-8 (reported by the parser, with its position)',
-  XML_DOCTYPE: 'a DOCTYPE or entity declaration, refused before any expansion',
-  XML_TOO_LARGE: 'the document is larger than maxBytes',
-  XML_TOO_DEEP: 'elements are nested deeper than maxDepth',
-  XML_ENCODING: 'the XML declaration names an encoding other than UTF-8',
-  XML_ROOT: 'the root element is not <Response>, is missing, or there is more than one',
-  XML_UNKNOWN_ELEMENT: 'an element that is not part of the sipgate.io response format',
-  XML_UNEXPECTED_ELEMENT: 'a known element in a place where it is not allowed',
-  XML_DUPLICATE: 'an element that may appear only once appears again',
-  XML_UNKNOWN_ATTRIBUTE: 'an attribute the element does not have',
-  XML_UNEXPECTED_TEXT: 'text inside an element that holds only elements',
-  XML_MISSING: 'a required attribute or element is missing',
-  XML_VALUE_INVALID: 'an attribute value or element text outside what the response model allows',
-  XML_TOO_MANY_PROBLEMS: 'more than 100 problems: the first 100 are listed, then their count',
-} as const;
-
 /** Most problems listed for one document; a generated file can have thousands. */
 export const MAX_LISTED_PROBLEMS = 100;
 
-/** A problem code: a key of {@link XML_PROBLEM_CODES}. */
-export type XmlProblemCode = keyof typeof XML_PROBLEM_CODES;
+/**
+ * A problem code: an `XML_*` code of `ERROR_CODES` in `@siphook/schema`. `XML_MALFORMED`,
+ * `XML_DOCTYPE`, `XML_TOO_LARGE` and `XML_TOO_DEEP` stop the check at once; the others are
+ * collected, all of them, in document order.
+ */
+export type XmlProblemCode = Extract<ErrorCode, `XML_${string}`>;
 
 /** Finds the 1-based line and column of string offsets in one text. */
 export type LineLocator = (offset: number) => { line: number; column: number };

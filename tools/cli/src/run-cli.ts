@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { clipMessage } from './clip.js';
 import { commands } from './commands/index.js';
-import { type CommandContext, ExitCode, type Output } from './context.js';
+import { type CommandContext, ExitCode, exitCodeFor, type Output } from './context.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -28,7 +28,7 @@ export async function createProgram(
 ): Promise<Command> {
   const program = new Command('siphook')
     .description(
-      'Toolkit for the sipgate.io push API: WAV prompts, XML responses, audio hosting, webhook server and simulator.',
+      'Toolkit for the sipgate.io push API: WAV prompts, prompts from text, XML responses, audio hosting, webhook server and simulator.',
     )
     .version(version, '-v, --version', 'print the siphook version')
     .helpOption('-h, --help', 'show help for a command')
@@ -84,7 +84,7 @@ export async function runCli(argv: string[], options: CliOptions = {}): Promise<
     }
     const message = error instanceof Error ? error.message : String(error);
     context.stderr.write(`siphook: ${clipMessage(message)}\n`);
-    return ExitCode.usage;
+    return exitCodeFor(error);
   }
   return exitCode;
 }

@@ -1,9 +1,10 @@
+import type { ErrorCode } from '@siphook/schema';
 /** One pass/fail decision, as the transcript, the JSON report and JUnit show it. */
 export interface Check {
   /** Unique within its call, e.g. `newCall: Content-Type`. One JUnit test case per check. */
   name: string;
   /** Stable fault name, e.g. `CONTENT_TYPE`, `XML_INVALID`, `PLAY_AUDIO`, `DEADLINE`. */
-  code: string;
+  code: ErrorCode;
   ok: boolean;
   /** What was checked, expected and received. */
   message: string;
@@ -102,7 +103,7 @@ export class CallRecorder {
   }
 
   /** Adds a check; a repeated name gets ` (2)`, ` (3)`… so JUnit case names stay unique. */
-  check(name: string, code: string, ok: boolean, message: string, detail?: string): boolean {
+  check(name: string, code: ErrorCode, ok: boolean, message: string, detail?: string): boolean {
     const seen = (this.names.get(name) ?? 0) + 1;
     this.names.set(name, seen);
     const unique = seen === 1 ? name : `${name} (${seen})`;

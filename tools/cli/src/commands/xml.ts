@@ -3,13 +3,11 @@ import { checkResponse, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, type XmlProblem } 
 import { type Command, InvalidArgumentError } from 'commander';
 import { clipMessage } from '../clip.js';
 import { type CommandContext, ExitCode } from '../context.js';
-
-/** Bytes read from a file per call; documents are small (the default limit is 64 KiB). */
-const READ_CHUNK = 64 * 1024;
+import { readBounded, readStdin } from '../read-bounded.js';
 
 /** The verdict for one document of `siphook xml check`, as printed with --json. */
 export interface XmlCheckOutcome {
-  /** The path as given; `-` is standard input. */
+  /** The path as given; standard input (`-`) is named `<stdin>`, in text and JSON alike. */
   file: string;
   valid: boolean;
   problems: XmlProblem[];
@@ -48,38 +46,6 @@ function tooLarge(file: string, size: string, maxBytes: number): XmlCheckOutcome
   };
 }
 
-/** Reads standard input, but never more than one byte past the limit. */
-async function readStdin(maxBytes: number): Promise<Uint8Array | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size > maxBytes) {
-      process.stdin.destroy();
-      return undefined;
-    }
-  }
-  return Buffer.concat(chunks, size);
-}
-
-/** Reads at most `maxBytes + 1` bytes from an open file, in chunks, and stops there. */
-async function readBounded(handle: FileHandle, maxBytes: number): Promise<Uint8Array | undefined> {
-  // One byte past the limit tells "exactly at the limit" from "too large" without reading on:
-  // FIFOs, character devices (/dev/zero) and growing files have no trustworthy size to check.
-  const buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, READ_CHUNK));
-  const chunks: Buffer[] = [];
-  let size = 0;
-  while (size <= maxBytes) {
-    const want = Math.min(buffer.length, maxBytes + 1 - size);
-    const { bytesRead } = await handle.read(buffer, 0, want, null);
-    if (bytesRead === 0) return Buffer.concat(chunks, size);
-    chunks.push(Buffer.from(buffer.subarray(0, bytesRead)));
-    size += bytesRead;
-  }
-  return undefined;
-}
-
 async function readDocument(file: string, maxBytes: number): Promise<Uint8Array | XmlCheckOutcome> {
   if (file === '-')
     return (await readStdin(maxBytes)) ?? tooLarge(file, `more than ${maxBytes}`, maxBytes);
@@ -108,9 +74,13 @@ async function readDocument(file: string, maxBytes: number): Promise<Uint8Array 
   }
 }
 
-async function checkDocument(file: string, options: CheckOptions): Promise<XmlCheckOutcome> {
-  const read = await readDocument(file, options.maxBytes);
-  if (!(read instanceof Uint8Array)) return read;
+/** How standard input is named in every output. */
+const STDIN_NAME = '<stdin>';
+
+async function checkDocument(path: string, options: CheckOptions): Promise<XmlCheckOutcome> {
+  const file = path === '-' ? STDIN_NAME : path;
+  const read = await readDocument(path, options.maxBytes);
+  if (!(read instanceof Uint8Array)) return { ...read, file };
   const result = checkResponse(read, { maxBytes: options.maxBytes, maxDepth: options.maxDepth });
   if (!result.valid) return { file, valid: false, problems: result.problems };
   return {
@@ -122,7 +92,7 @@ async function checkDocument(file: string, options: CheckOptions): Promise<XmlCh
 }
 
 function formatOutcome(outcome: XmlCheckOutcome): string {
-  const name = outcome.file === '-' ? '<stdin>' : outcome.file;
+  const name = outcome.file;
   if (outcome.valid) {
     const actions = outcome.actions ?? [];
     return `${name}: OK (${actions.length === 0 ? 'no actions' : actions.join(', ')})\n`;
