@@ -1,0 +1,50 @@
+/** A fenced code block of a Markdown file. */
+export interface CodeBlock {
+  /** The info string's first word (`ts` for ```ts). */
+  language: string;
+  /** 1-based line of the block's first code line in the Markdown file. */
+  line: number;
+  code: string;
+}
+
+const FENCE = /^(`{3,}|~{3,})\s*([^\s`]*)/;
+
+/**
+ * The fenced code blocks of a Markdown text, in order. Only fences at the start of a line count
+ * (the READMEs never indent them); a block runs to the next fence of the same kind and length.
+ */
+export function extractCodeBlocks(markdown: string): CodeBlock[] {
+  const lines = markdown.split(/\r?\n/);
+  const blocks: CodeBlock[] = [];
+  let open: { fence: string; language: string; start: number } | undefined;
+  for (let index = 0; index < lines.length; index++) {
+    const text = lines[index] ?? '';
+    if (open === undefined) {
+      const match = FENCE.exec(text);
+      if (match !== null) {
+        open = { fence: match[1] ?? '```', language: match[2] ?? '', start: index + 1 };
+      }
+    } else if (text.trimEnd() === open.fence) {
+      blocks.push({
+        language: open.language,
+        line: open.start + 1,
+        code: lines.slice(open.start, index).join('\n'),
+      });
+      open = undefined;
+    }
+  }
+  if (open !== undefined) {
+    throw new Error(`unclosed code fence opened on line ${open.start}`);
+  }
+  return blocks;
+}
+
+/**
+ * The blocks a README promises to compile: ```ts (or ```typescript). JavaScript and shell blocks
+ * are examples of other things and are left alone.
+ */
+export function compiledBlocks(markdown: string): CodeBlock[] {
+  return extractCodeBlocks(markdown).filter(
+    (block) => block.language === 'ts' || block.language === 'typescript',
+  );
+}
