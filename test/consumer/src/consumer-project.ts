@@ -72,7 +72,8 @@ export async function packAll(
 /**
  * Writes the consumer project in `root` (outside the workspace): package.json naming the
  * tarballs, the frameworks and both compilers; the fixture (tsconfigs and one app per framework);
- * and every ```ts block of the READMEs as its own module under `src/readme/`. Then `npm install`.
+ * and every README block that must compile (see `compiledBlocks`) as its own module under
+ * `src/readme/`. Then `npm install`.
  * Returns where each README block came from, keyed by its file in the project.
  */
 export async function createConsumerProject(
@@ -119,7 +120,7 @@ export async function createConsumerProject(
   await mkdir(path.join(root, 'src/readme'), { recursive: true });
   for (const { label, file } of readmes) {
     for (const block of compiledBlocks(await readFile(file, 'utf8'))) {
-      const name = `src/readme/${label.replace(/\/README\.md$|\.md$/, '').replace(/\W+/g, '-')}-${block.line}.ts`;
+      const name = `src/readme/${label.replace(/\/README\.md$|\.md$/, '').replace(/\W+/g, '-')}-${block.line}${block.extension}`;
       // Each block is a module of its own, as if pasted into an empty file.
       await writeFile(path.join(root, name), `${block.code}\nexport {};\n`);
       sources.set(name, { readme: label, line: block.line });
@@ -144,7 +145,7 @@ export function mapToReadmes(
   sources: ReadonlyMap<string, { readme: string; line: number }>,
 ): string {
   return output.replace(
-    /(src\/readme\/[\w-]+\.ts)\((\d+),(\d+)\)/g,
+    /(src\/readme\/[\w-]+\.(?:ts|mjs))\((\d+),(\d+)\)/g,
     (whole, file, line, column) => {
       const source = sources.get(file);
       return source === undefined

@@ -21,6 +21,23 @@ describe('extractCodeBlocks', () => {
     expect(compiledBlocks(markdown).map((block) => block.code)).toEqual(['const a = 1;']);
   });
 
+  it('compiles JavaScript that imports a siphook package, not JavaScript that shows output', () => {
+    const markdown = [
+      '```js',
+      "import { createServer } from '@siphook/server';",
+      '```',
+      '```js',
+      "{ event: 'dtmf', dtmf: '' }",
+      '```',
+      '```js',
+      "import express from 'express';",
+      '```',
+    ].join('\n');
+    expect(compiledBlocks(markdown).map((block) => [block.line, block.extension])).toEqual([
+      [2, '.mjs'],
+    ]);
+  });
+
   it('refuses an unclosed fence', () => {
     expect(() => extractCodeBlocks('```ts\nconst a = 1;\n')).toThrow(/line 1/);
   });

@@ -39,12 +39,30 @@ export function extractCodeBlocks(markdown: string): CodeBlock[] {
   return blocks;
 }
 
+/** A JavaScript block that imports a siphook package is a program, not printed output. */
+const IMPORTS_SIPHOOK = /^import\s[^;]*?\bfrom\s+['"](@siphook\/[\w-]+|siphook)(\/[^'"]*)?['"]/m;
+
+/** A README block that must compile, and the file extension it compiles as. */
+export interface CompiledBlock extends CodeBlock {
+  extension: '.ts' | '.mjs';
+}
+
 /**
- * The blocks a README promises to compile: ```ts (or ```typescript). JavaScript and shell blocks
- * are examples of other things and are left alone.
+ * The blocks a README promises to compile: every ```ts block, and every ```js block that imports
+ * a siphook package (type-checked as JavaScript, `checkJs`). Other JavaScript blocks show output;
+ * shell and text blocks are left alone.
  */
-export function compiledBlocks(markdown: string): CodeBlock[] {
-  return extractCodeBlocks(markdown).filter(
-    (block) => block.language === 'ts' || block.language === 'typescript',
-  );
+export function compiledBlocks(markdown: string): CompiledBlock[] {
+  const compiled: CompiledBlock[] = [];
+  for (const block of extractCodeBlocks(markdown)) {
+    if (block.language === 'ts' || block.language === 'typescript') {
+      compiled.push({ ...block, extension: '.ts' });
+    } else if (
+      (block.language === 'js' || block.language === 'javascript') &&
+      IMPORTS_SIPHOOK.test(block.code)
+    ) {
+      compiled.push({ ...block, extension: '.mjs' });
+    }
+  }
+  return compiled;
 }
