@@ -200,6 +200,25 @@ export const ERROR_CODES = {
   FFMPEG_PATH: { meaning: 'The configured ffmpeg path is not runnable.', exit: 2 },
   FFMPEG_FAILED: { meaning: 'ffmpeg exited with an error.', exit: 1 },
 
+  // Prompts from text (@siphook/tts, siphook tts, say: in flows)
+  TTS_TEXT_INVALID: {
+    meaning: 'A text to speak is empty, longer than 2000 characters or holds control characters.',
+    exit: 1,
+  },
+  TTS_ENGINE_NOT_FOUND: {
+    meaning: 'The speech engine (program or npm package) is not installed.',
+    exit: 2,
+  },
+  TTS_VOICE_UNKNOWN: { meaning: 'The speech engine has no voice of that name.', exit: 2 },
+  TTS_ENGINE_FAILED: {
+    meaning: 'The speech engine failed, or wrote nothing or no usable audio.',
+    exit: 2,
+  },
+  TTS_ENGINE_TIMEOUT: {
+    meaning: 'The speech engine ran past its time limit and was stopped.',
+    exit: 2,
+  },
+
   // Play URLs (checkUrl)
   URL_INVALID: { meaning: 'A URL is not an absolute http(s) URL.', exit: 1 },
   URL_UNREACHABLE: {
@@ -232,7 +251,34 @@ export const ERROR_CODES = {
   AUDIO_TOO_LARGE: { meaning: 'A prompt file is larger than the limit.', exit: 1 },
   AUDIO_READ_FAILED: { meaning: 'A prompt file could not be read.', exit: 2 },
   AUDIO_CONVERT_FAILED: { meaning: 'A prompt could not be converted to a playable WAV.', exit: 1 },
-  AUDIO_PROMPT_UNKNOWN: { meaning: 'No prompt of that name is served.', exit: 1 },
+  AUDIO_PROMPT_UNKNOWN: { meaning: 'No prompt of that name is served.', status: 404, exit: 1 },
+  AUDIO_PATH_INVALID: {
+    meaning:
+      'A request path the audio host refuses: dot segments, encoded separators, control bytes.',
+    status: 400,
+    exit: 1,
+  },
+  AUDIO_SIGNATURE_INVALID: {
+    meaning: 'A signed audio URL lacks its exp and sig, or they are malformed or do not verify.',
+    status: 403,
+    exit: 1,
+  },
+  AUDIO_SIGNATURE_EXPIRED: { meaning: 'A signed audio URL has expired.', status: 403, exit: 1 },
+  AUDIO_FILE_CHANGED: {
+    meaning: 'A prompt file changed or went away since it was checked; a rescan follows.',
+    status: 503,
+    exit: 2,
+  },
+  PRECONDITION_FAILED: {
+    meaning: 'If-Match or If-Unmodified-Since does not hold for the current version.',
+    status: 412,
+    exit: 1,
+  },
+  RANGE_NOT_SATISFIABLE: {
+    meaning: 'A Range header selects nothing in the file.',
+    status: 416,
+    exit: 1,
+  },
 
   // Configuration, options and files
   OPTIONS_INVALID: {
@@ -274,6 +320,7 @@ export const ERROR_CODES = {
   CONTENT_TYPE: { meaning: 'Check: the answer is application/xml or text/xml.', exit: 1 },
   PLAY_AUDIO: { meaning: 'Check: a Play URL serves a playable WAV.', exit: 1 },
   LOOP: { meaning: 'Check: the call did not loop past the step limit.', exit: 1 },
+  CALL_TIMEOUT: { meaning: 'Check: the whole call ended within its time limit.', exit: 1 },
   EXPECT_PLAYS: { meaning: 'Check: the call played what the scenario expects.', exit: 1 },
   EXPECT_GATHERS: { meaning: 'Check: the call gathered as the scenario expects.', exit: 1 },
   EXPECT_DIALS: { meaning: 'Check: the call dialled what the scenario expects.', exit: 1 },
