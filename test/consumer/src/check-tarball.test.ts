@@ -42,6 +42,26 @@ describe('checkTarball', () => {
     expect(await checkTarball(folder, 'packages/example')).toEqual([]);
   });
 
+  it('names compiled output whose source is gone (tsc -b leaves it in dist/)', async () => {
+    const folder = await unpacked({
+      'package/package.json': JSON.stringify(manifest),
+      'package/LICENSE': 'MIT',
+      'package/dist/index.js': 'export {};\n',
+      'package/dist/index.d.ts': 'export {};\n',
+      'package/dist/removed.js': 'export {};\n',
+      'workspace/src/index.ts': 'export {};\n',
+    });
+    expect(
+      await checkTarball(
+        path.join(folder, 'package'),
+        'packages/example',
+        path.join(folder, 'workspace'),
+      ),
+    ).toEqual([
+      'ships dist/removed.js, left over from a deleted src/removed.ts (remove packages/example/dist and build again)',
+    ]);
+  });
+
   it('names every problem of a package that is not fit to publish', async () => {
     const { repository: _repository, engines: _engines, ...bare } = manifest;
     const folder = await unpacked({

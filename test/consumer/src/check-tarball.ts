@@ -33,9 +33,15 @@ function exportTargets(value: unknown): string[] {
 
 /**
  * What is wrong with an unpacked tarball (`root` is its `package/` folder) for a user who installs
- * it: each problem as one sentence; none means it is fit to publish.
+ * it: each problem as one sentence; none means it is fit to publish. With `sources` (the
+ * workspace folder), compiled output must come from a source that still exists: `tsc -b` leaves
+ * the output of a deleted file in `dist/`, and `npm pack` would ship it.
  */
-export async function checkTarball(root: string, directory: string): Promise<string[]> {
+export async function checkTarball(
+  root: string,
+  directory: string,
+  sources?: string,
+): Promise<string[]> {
   const problems: string[] = [];
   const files = await listFiles(root);
   const manifest = JSON.parse(
@@ -66,6 +72,17 @@ export async function checkTarball(root: string, directory: string): Promise<str
 
   for (const file of files) {
     if (file.endsWith('.tsbuildinfo')) problems.push(`ships build info ${file}`);
+    const compiled = /^dist\/(.+)\.(m?js|d\.m?ts)$/.exec(file)?.[1];
+    if (sources !== undefined && compiled !== undefined) {
+      const candidates = ['.ts', '.mts', '.tsx'].map((ext) =>
+        path.join(sources, 'src', compiled + ext),
+      );
+      if (!(await Promise.all(candidates.map(exists))).includes(true)) {
+        problems.push(
+          `ships ${file}, left over from a deleted src/${compiled}.ts (remove ${directory}/dist and build again)`,
+        );
+      }
+    }
     if (file.endsWith('.map')) problems.push(...(await checkSourceMap(root, file)));
     if (/\.(c|m)?js$|\.d\.(c|m)?ts$/.test(file)) {
       const text = await readFile(path.join(root, file), 'utf8');

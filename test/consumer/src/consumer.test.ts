@@ -80,12 +80,13 @@ describe('the published packages', () => {
   });
 
   it.each(published.map((entry): [string, PublishedPackage] => [entry.manifest.name, entry]))(
-    '%s: the tarball has a LICENSE, repository, engines, a ./package.json export, no build info, no dangling source map',
+    '%s: the tarball has a LICENSE, repository, engines, a ./package.json export, no build info or leftover output, no dangling source map',
     async (name) => {
       const tarball = tarballs.find((candidate) => candidate.name === name);
       expect(tarball).toBeDefined();
       if (tarball === undefined) return;
-      expect(await checkTarball(tarball.unpacked, tarball.directory)).toEqual([]);
+      const sources = path.join(REPOSITORY_ROOT, tarball.directory);
+      expect(await checkTarball(tarball.unpacked, tarball.directory, sources)).toEqual([]);
     },
   );
 
