@@ -90,7 +90,7 @@ export function formatBanner(info: StartupInfo, options: { publicUrlGiven: boole
         '    then restart with --trust-key keys/siphook-test-public-key.pem (the simulate command',
         '    below then signs with --sign-key keys/siphook-test-private-key.pem);',
         '  or restart with --no-signature (SIPHOOK_SIGNATURE=off; never on a public address);',
-        '  or run `npm run demo`: server and one signed simulated call in one go.',
+        '  or run `npx siphook demo`: server and one signed simulated call in one go.',
       );
     }
   } else {

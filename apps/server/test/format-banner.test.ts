@@ -27,6 +27,9 @@ describe('startup banner', () => {
       expect(text).toContain('npx siphook simulate keygen --out keys');
       expect(text).toContain('--no-signature');
       expect(text).toContain(`Prompts: ${server.url}/audio/ (5 files)`);
+      // Every command works for an npm user too: no monorepo scripts.
+      expect(text).toContain('npx siphook demo');
+      expect(text).not.toMatch(/\bnpm (start|run)\b/);
     } finally {
       await server.close();
     }

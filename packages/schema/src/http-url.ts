@@ -15,7 +15,7 @@ export interface HttpUrlOptions {
    * `false` refuses a query string or fragment (also an empty `?` or `#`): a base URL that paths
    * are appended to, such as a server's `publicUrl`. Default `true`.
    */
-  query?: boolean;
+  query?: boolean | undefined;
 }
 
 /**

@@ -9,7 +9,7 @@ export interface E164Options {
    * `false` refuses the leading `+`: pushes carry numbers without it (NOTES), so a pattern that is
    * compared with a push's `from` or `to` must not have one. Default `true` (optional `+`).
    */
-  plus?: boolean;
+  plus?: boolean | undefined;
 }
 
 /**

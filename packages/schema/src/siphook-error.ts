@@ -16,7 +16,7 @@ export interface Issue {
 
 /** Structured data attached to a {@link SiphookError}. */
 export interface SiphookErrorDetails {
-  issues?: Issue[];
+  issues?: Issue[] | undefined;
   [key: string]: unknown;
 }
 
@@ -121,7 +121,7 @@ export interface ErrorBody {
  * errorBody(new SiphookError('BODY_TOO_LARGE', 'body: expected at most 65536 bytes; received more'))
  */
 export function errorBody(
-  error: Pick<SiphookError, 'code' | 'message'> & { issues?: readonly Issue[] },
+  error: Pick<SiphookError, 'code' | 'message'> & { issues?: readonly Issue[] | undefined },
 ): string {
   const issues = error.issues;
   const body: ErrorBody = { error: { code: error.code, message: error.message } };

@@ -3,9 +3,9 @@ import type { ActionInput, ResponseInput } from '@siphook/schema';
 /** The callback URLs a `<Response>` may carry. */
 export interface ResponseAttributes {
   /** Receives an `answer` push when the call is answered. */
-  onAnswer?: string;
+  onAnswer?: string | undefined;
   /** Receives a `hangup` push when the call ends. */
-  onHangup?: string;
+  onHangup?: string | undefined;
 }
 
 /** A `<Play>` as written by hand (the schema's input type). */
@@ -15,17 +15,19 @@ export interface GatherOptions {
   /** Absolute http(s) URL that receives the `dtmf` push. */
   onData: string;
   /** Digits to collect, >= 1; the contract's default is 1. */
-  maxDigits?: number;
+  maxDigits?: number | undefined;
   /** Milliseconds to wait for input after the prompt, >= 1; the contract's default is 2000. */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 /** A `<Gather>` as written by hand; only a {@link PlayInput} may be nested. */
 export type GatherInput = Extract<ActionInput, { action: 'Gather' }>;
 /**
  * A `<Gather>` whose `onData` is left for `@siphook/webhook` to fill in from its public URL. It is
- * not a {@link ResponseInput} on its own: `encodeResponse` needs `onData`.
+ * not a {@link ResponseInput} on its own: `encodeResponse` needs `onData`. `onData` is absent
+ * (`never`), not `undefined`, so that a draft fits a `{ onData?: string }` under
+ * `exactOptionalPropertyTypes`.
  */
-export type GatherDraft = Omit<GatherInput, 'onData'> & { onData?: undefined };
+export type GatherDraft = Omit<GatherInput, 'onData'> & { onData?: never };
 /** A `<Dial>` as written by hand. */
 export type DialInput = Extract<ActionInput, { action: 'Dial' }>;
 /**
@@ -42,9 +44,9 @@ export type HangupInput = Extract<ActionInput, { action: 'Hangup' }>;
 /** Attributes of a `<Dial>`. */
 export interface DialOptions {
   /** E.164 number to show as the caller id (account settings otherwise). */
-  callerId?: string;
+  callerId?: string | undefined;
   /** Suppress the caller's number. */
-  anonymous?: boolean;
+  anonymous?: boolean | undefined;
 }
 /** A response in which some Gather still lacks `onData` (see {@link GatherDraft}). */
 export type ResponseDraft = Omit<ResponseInput, 'actions'> & {

@@ -29,9 +29,9 @@ import {
 /** Limits of {@link decodeResponse} and {@link checkResponse}. */
 export interface DecodeOptions {
   /** Largest document accepted, in UTF-8 bytes. Default 65536. */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
   /** Deepest element nesting accepted; `<Response>` is depth 1. Default 16. */
-  maxDepth?: number;
+  maxDepth?: number | undefined;
 }
 
 /** What {@link checkResponse} found: the validated model, or every problem. */

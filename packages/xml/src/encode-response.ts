@@ -15,7 +15,7 @@ import { toXmlPath } from './xml-path.js';
 /** Options of {@link encodeResponse}. */
 export interface EncodeOptions {
   /** Lay the XML out like the contract's examples: one element per line, tab-indented. */
-  pretty?: boolean;
+  pretty?: boolean | undefined;
 }
 
 /** An issue of an invalid model, with the element path of the XML it would have become. */

@@ -28,13 +28,13 @@ export interface EscapeXmlOptions {
    * for element content that people read (a report); CR still becomes `&#13;`, since parsers turn
    * a raw CR into LF.
    */
-  context?: 'attribute' | 'text';
+  context?: 'attribute' | 'text' | undefined;
   /**
    * A character XML 1.0 cannot carry at all: `'throw'` (default) refuses it, since dropping it
    * would change a URL behind the caller's back; `'replace'` writes U+FFFD instead, for output
    * that quotes arbitrary text, such as a JUnit report quoting a server's answer.
    */
-  invalid?: 'throw' | 'replace';
+  invalid?: 'throw' | 'replace' | undefined;
 }
 
 /**
