@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import {
   type ErrorCode,
   errorBody,
@@ -248,7 +248,11 @@ function page(asset: Asset | undefined): Response {
  */
 function loadAssets(): Map<string, Asset> {
   const assets = new Map<string, Asset>();
-  const root = new URL('./web/', import.meta.url);
+  // Beside this module in dist; from src (the tests), the build's copy in dist.
+  const root = [new URL('./web/', import.meta.url), new URL('../dist/web/', import.meta.url)].find(
+    (folder) => existsSync(new URL('index.html', folder)),
+  );
+  if (root === undefined) return assets;
   const walk = (folder: string): void => {
     let entries: import('node:fs').Dirent[];
     try {

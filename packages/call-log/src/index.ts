@@ -40,7 +40,9 @@ export {
   INSPECT_TOKEN_COOKIE,
   type InspectAuth,
   type InspectAuthCheck,
+  isLoopbackHost,
   parseInspectAuth,
+  requireInspectAuth,
 } from './inspect-auth.js';
 export { inspectorListener } from './inspector-listener.js';
 export {
@@ -52,6 +54,11 @@ export {
 export { parseRetention } from './parse-retention.js';
 export { type PushExchange, toPushRecord } from './push-exchange.js';
 export { type ReadWaveformOptions, readWaveform } from './read-waveform.js';
+export {
+  type InspectorServer,
+  type ServeInspectorOptions,
+  serveInspector,
+} from './serve-inspector.js';
 export {
   ANSWER_DEADLINE_MS,
   addToSummary,

@@ -75,3 +75,24 @@ function cookieValue(header: string | null, name: string): string | undefined {
   }
   return undefined;
 }
+
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|::1|\[::1\]|::ffff:127(?:\.\d{1,3}){3})$/i;
+
+/** True for an address only this machine can reach: `localhost`, 127.0.0.0/8, `::1`. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+/**
+ * The inspector shows personal data: on any address but loopback it must have `--inspect-auth`.
+ *
+ * @throws {SiphookError} `OPTIONS_INVALID` when `host` is not loopback and `auth` is missing.
+ */
+export function requireInspectAuth(host: string, auth: InspectAuth | undefined): void {
+  if (auth !== undefined || isLoopbackHost(host)) return;
+  throw new SiphookError(
+    'OPTIONS_INVALID',
+    `--inspect-auth: required when the inspector listens on ${host}, which is not loopback (it shows phone numbers); give user:pass or token:SECRET, or listen on 127.0.0.1`,
+    { path: '--inspect-auth' },
+  );
+}

@@ -34,6 +34,11 @@ export interface CallLogFileOptions {
 export interface CallLogFile extends CallLogStore, CallLogReader {
   /** The file's absolute path. */
   readonly location: string;
+  // SQLite answers at once: the same methods, without promises.
+  append(pushes: readonly PushRecordInput[]): void;
+  listCalls(query: CallQuery): CallPage;
+  getCall(callId: string): CallDetail | undefined;
+  changesSince(afterId: number): CallLogChanges;
   /** Deletes calls whose last push is older than the retention; returns how many. */
   prune(now?: number): number;
   /** Stops the background pruning and closes the file. */

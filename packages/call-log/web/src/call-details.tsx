@@ -144,7 +144,9 @@ function AnswerColumn(props: { push: Push; pushes: Push[] }) {
   return (
     <div class="answer">
       <p class="headline">
-        <strong class={push.status >= 400 ? 'http-status bad' : 'http-status'}>{push.status}</strong>{' '}
+        <strong class={push.status >= 400 ? 'http-status bad' : 'http-status'}>
+          {push.status}
+        </strong>{' '}
         <code>{push.contentType ?? 'no Content-Type'}</code>
       </p>
       <Latency ms={push.durationMs} />
