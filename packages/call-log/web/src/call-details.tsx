@@ -79,7 +79,10 @@ const VERDICT_MARKS: Record<Push['signature'], string> = {
 
 function PushColumn(props: { push: Push; startedAt: number }) {
   const { push } = props;
-  const fields = Object.entries(push.decoded ?? {}).filter(([name]) => name !== 'extra');
+  // Empty lists (`userId[]` sent empty or not at all) say nothing: left out.
+  const fields = Object.entries(push.decoded ?? {}).filter(
+    ([name, value]) => name !== 'extra' && !(Array.isArray(value) && value.length === 0),
+  );
   const extra = (push.decoded?.['extra'] ?? {}) as Record<string, unknown>;
   return (
     <div class="push">

@@ -19,9 +19,22 @@ const timeFormat = new Intl.DateTimeFormat(undefined, {
   second: '2-digit',
 });
 
+const shortTimeFormat = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
 /** A moment in the browser's time zone. */
 export function formatTime(ms: number): string {
   return timeFormat.format(new Date(ms));
+}
+
+/** A moment for the list: day and time, no year. */
+export function formatShortTime(ms: number): string {
+  return shortTimeFormat.format(new Date(ms));
 }
 
 /** `850 ms`, `12.4 s`, `3 min 20 s`. */

@@ -11,7 +11,7 @@ import {
   PAGE_SIZE,
 } from './api.js';
 import { CallDetails } from './call-details.js';
-import { formatDuration, formatTime, OUTCOME_LABELS } from './format.js';
+import { formatDuration, formatShortTime, formatTime, OUTCOME_LABELS } from './format.js';
 
 const EMPTY_FILTERS: Filters = { number: '', date: '', outcome: '' };
 
@@ -231,10 +231,10 @@ function CallList(props: {
           <tr>
             <th>Time</th>
             <th>From → to</th>
-            <th>Dir.</th>
+            <th class="wide">Dir.</th>
             <th>Outcome</th>
             <th>Duration</th>
-            <th>Worst problem</th>
+            <th class="wide">Worst problem</th>
           </tr>
         </thead>
         <tbody>
@@ -246,6 +246,7 @@ function CallList(props: {
                 call.callId === props.selected ? 'selected' : '',
                 props.fresh.has(call.callId) ? 'fresh' : '',
               ].join(' ')}
+              title={formatTime(call.startedAt)}
               onClick={() => props.onOpen(call.callId)}
             >
               <td>
@@ -256,19 +257,19 @@ function CallList(props: {
                     props.onOpen(call.callId);
                   }}
                 >
-                  {formatTime(call.startedAt)}
+                  {formatShortTime(call.startedAt)}
                 </a>
               </td>
               <td class="numbers">
                 {call.from ?? '?'} → {call.to ?? '?'}
               </td>
-              <td>{call.direction ?? ''}</td>
+              <td class="wide">{call.direction ?? ''}</td>
               <td>
                 <span class={`outcome ${call.outcome}`}>{OUTCOME_LABELS[call.outcome]}</span>
-                {call.hangupCause !== null && <small> {call.hangupCause}</small>}
+                {call.hangupCause !== null && <small class="wide"> {call.hangupCause}</small>}
               </td>
               <td>{formatDuration(call.durationMs)}</td>
-              <td class="problem">
+              <td class="problem wide">
                 {call.worstProblem === null ? (
                   ''
                 ) : (
