@@ -37,13 +37,12 @@ export const CallProblemSchema = z.strictObject({
 export type CallProblem = z.infer<typeof CallProblemSchema>;
 
 /**
- * One push and its answer as stored: no credentials and no signature, only their verdicts. With
- * hashed numbers, `from`, `to`, `diversion`, `answeringNumber` and Dial numbers read `#` and 12 hex
- * digits, in the body, the decoded event and the answer alike.
+ * One push and its answer as a store keeps it: no credentials and no signature, only their
+ * verdicts. With hashed numbers, `from`, `to`, `diversion`, `answeringNumber` and Dial numbers
+ * read `0000` and 11 digits (no E.164 number starts with 0), in the body and the answer alike.
  */
-export const PushRecordSchema = z.strictObject({
-  id: z.number().int(),
-  /** From the decoded event; null when the body could not be decoded at all. */
+export const PushRecordInputSchema = z.strictObject({
+  /** The push's callId; null when the body holds none. */
   callId: z.string().nullable(),
   /** When the push arrived, in ms since the epoch. */
   receivedAt: z.number(),
@@ -55,12 +54,8 @@ export const PushRecordSchema = z.strictObject({
   headers: z.record(z.string(), z.string()),
   /** The raw form body as text. */
   body: z.string(),
-  /** The event name, when the body decoded. */
+  /** The event name, when the body names a known one. */
   event: z.enum(['newCall', 'answer', 'hangup', 'dtmf']).nullable(),
-  /** The decoded event (as `decodeEvent` of `@siphook/schema` returns it). */
-  decoded: z.record(z.string(), z.unknown()).nullable(),
-  /** Why the body did not decode. */
-  decodeError: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
   /** The answer: HTTP status, Content-Type and body (XML, or the JSON error body). */
   status: z.number().int(),
   contentType: z.string().nullable(),
@@ -73,10 +68,19 @@ export const PushRecordSchema = z.strictObject({
   route: z.string().nullable(),
   branch: z.string().nullable(),
 });
+/** A push as handed to a store. */
+export type PushRecordInput = z.infer<typeof PushRecordInputSchema>;
+
+/** A push as a store returns it: with its id, and its body decoded again. */
+export const PushRecordSchema = PushRecordInputSchema.extend({
+  id: z.number().int(),
+  /** The decoded event (as `decodeEvent` of `@siphook/schema` returns it). */
+  decoded: z.record(z.string(), z.unknown()).nullable(),
+  /** Why the body did not decode. */
+  decodeError: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+});
 /** A stored push. */
 export type PushRecord = z.infer<typeof PushRecordSchema>;
-/** A push as handed to a store, before it has an id. */
-export type PushRecordInput = Omit<PushRecord, 'id'>;
 
 /** One line of the call list. */
 export const CallSummarySchema = z.strictObject({

@@ -50,18 +50,13 @@ describe('createCallLog', () => {
     expect(detail.pushes[0]?.basicAuth).toBe('valid');
   });
 
-  it('keeps a body that does not decode, with the reason', async () => {
+  it('keeps a body that does not decode, under the callId it names, with the reason', async () => {
     const log = createCallLog({ store });
-    log.record({ ...exchange(newCall('x')), body: 'event=ring&callId=77' });
+    log.record({ ...exchange(newCall('x')), body: 'event=ring&callId=77', status: 400 });
     await log.flush();
-    const db = new Database(store.location, { readonly: true });
-    const row = db.prepare('SELECT call_id, decode_error FROM pushes').get() as {
-      call_id: string | null;
-      decode_error: string;
-    };
-    db.close();
-    expect(row.call_id).toBeNull();
-    expect(JSON.parse(row.decode_error)).toMatchObject({ code: 'EVENT_UNKNOWN' });
+    const [push] = store.getCall('77')!.pushes;
+    expect(push).toMatchObject({ callId: '77', event: null, decoded: null, status: 400 });
+    expect(push?.decodeError?.code).toBe('EVENT_UNKNOWN');
   });
 
   it('warns once when the file cannot be written, and keeps recording without throwing', async () => {

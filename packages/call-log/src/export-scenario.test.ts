@@ -4,14 +4,14 @@ import { exchange, newCall } from '../test/exchanges.js';
 import type { CallDetail, PushRecord } from './call-record.js';
 import { exportScenario } from './export-scenario.js';
 import { createNumberHasher, hashRecordNumbers } from './hash-numbers.js';
-import { toPushRecord } from './push-exchange.js';
+import { decodePushRecord, toPushRecord } from './push-exchange.js';
 import { summarizeCall } from './summarize-call.js';
 
 const ON_DATA = 'http://127.0.0.1:3000/dtmf';
 const GATHER = { actions: [{ action: 'Gather' as const, onData: ON_DATA, maxDigits: 1 }] };
 
 function detailOf(records: ReturnType<typeof toPushRecord>[]): CallDetail {
-  const pushes: PushRecord[] = records.map((record, index) => ({ ...record, id: index + 1 }));
+  const pushes: PushRecord[] = records.map((record, index) => decodePushRecord(record, index + 1));
   return { call: summarizeCall(pushes)!, pushes };
 }
 
@@ -110,7 +110,7 @@ describe('exportScenario', () => {
       ),
     ]);
     const text = exportScenario(detail);
-    expect(text).toMatch(/# from is stored hashed \(#[0-9a-f]{12}\)/);
+    expect(text).toMatch(/# from is stored hashed \(0000\d{11}\)/);
     const call = scenarioOf(detail);
     expect(call['from']).toBeUndefined();
     expect(call['to']).toBeUndefined();

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import type { CallDetail, PushRecord } from './call-record.js';
+import { HASHED_NUMBER } from './hash-numbers.js';
 import { analyzePush } from './summarize-call.js';
 
 /** What the server's answers made of a call, walked as the simulator walks them. */
@@ -11,9 +12,6 @@ interface Walk {
   /** The flow ran out of actions: the account's defaults took over. */
   continues: boolean;
 }
-
-const PLAIN_NUMBER = /^\d+$/;
-const CALLER = /^(?:\d+|anonymous)$/;
 
 /**
  * Turns a logged call into a simulator scenario file (YAML) that replays it: the newCall's fields,
@@ -35,19 +33,19 @@ export function exportScenario(detail: CallDetail): string {
   const notes: string[] = [];
   const call: Record<string, unknown> = { name: `call ${detail.call.callId}` };
 
-  const number = (field: 'from' | 'to' | 'diversion', pattern: RegExp): void => {
+  const number = (field: 'from' | 'to' | 'diversion'): void => {
     const value = newCall[field];
     if (typeof value !== 'string') return;
-    if (pattern.test(value)) call[field] = value;
+    if (!HASHED_NUMBER.test(value)) call[field] = value;
     else notes.push(`${field} is stored hashed (${value}): the simulator's default is used`);
   };
-  number('from', CALLER);
-  number('to', PLAIN_NUMBER);
+  number('from');
+  number('to');
   if (newCall['direction'] === 'in' || newCall['direction'] === 'out') {
     call['direction'] = newCall['direction'];
   }
   if (Array.isArray(newCall['user'])) call['user'] = newCall['user'];
-  number('diversion', PLAIN_NUMBER);
+  number('diversion');
 
   const dtmf = pushes
     .filter((push) => push.event === 'dtmf')
@@ -69,7 +67,7 @@ export function exportScenario(detail: CallDetail): string {
   const answering = answer?.['answeringNumber'];
   if (
     typeof answering === 'string' &&
-    PLAIN_NUMBER.test(answering) &&
+    !HASHED_NUMBER.test(answering) &&
     answering !== walk.dials[0]
   ) {
     call['answeringNumber'] = answering;

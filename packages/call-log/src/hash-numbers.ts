@@ -5,51 +5,45 @@ import type { PushRecordInput } from './call-record.js';
 export type NumberHasher = (number: string) => string;
 
 const NUMBER = /^\+?\d+$/;
-/** Form fields that hold phone numbers (NOTES.md: newCall, answer and hangup). */
-const NUMBER_FIELDS = ['from', 'to', 'diversion', 'answeringNumber'] as const;
+/** What {@link createNumberHasher} makes: `0000` and 11 digits. */
+export const HASHED_NUMBER = /^0000\d{11}$/;
 const NUMBER_FIELD_IN_BODY = /(^|&)(from|to|diversion|answeringNumber)=([^&]*)/g;
 const DIAL_NUMBER = /(<Number>\s*)(\+?\d+)(\s*<\/Number>)/g;
 const CALLER_ID = /(callerId=["'])(\+?\d+)(["'])/g;
 
 /**
- * A keyed hash of phone numbers: `#` and 12 hex digits of HMAC-SHA256 under the log's own salt,
- * so one number gets one stand-in within a log (filtering and grouping still work) and cannot be
- * looked up in a table made for another log.
+ * A keyed hash of phone numbers under the log's own salt: one number gets one stand-in within a
+ * log (filtering and grouping still work), and it cannot be looked up in a table made for another
+ * log. The stand-in is `0000` and 11 digits of HMAC-SHA256: still digits, so pushes and answers
+ * stay valid, but never a real number (no E.164 number starts with 0).
  *
  * @example
- * createNumberHasher('salt')('4915791234567') // '#3f1c…' (13 characters)
+ * createNumberHasher('salt')('4915791234567') // '000038291047562' (15 digits)
  */
 export function createNumberHasher(salt: string): NumberHasher {
   return (number) => {
-    if (!NUMBER.test(number)) return number;
-    return `#${createHmac('sha256', salt).update(number).digest('hex').slice(0, 12)}`;
+    if (!NUMBER.test(number) || HASHED_NUMBER.test(number)) return number;
+    const digest = createHmac('sha256', salt).update(number).digest();
+    return `0000${String(digest.readBigUInt64BE() % 100_000_000_000n).padStart(11, '0')}`;
   };
 }
 
 /**
- * The record with every phone number replaced by its hash: in the body, the decoded event and the
- * answer's `<Number>` and `callerId`. Names (`user[]`) are kept.
+ * The record with every phone number replaced by its hash: `from`, `to`, `diversion` and
+ * `answeringNumber` in the body, `<Number>` and `callerId` in the answer. Names (`user[]`) are kept.
  */
 export function hashRecordNumbers(record: PushRecordInput, hash: NumberHasher): PushRecordInput {
-  const body = record.body.replace(NUMBER_FIELD_IN_BODY, (_match, start, name, value) => {
+  const body = record.body.replace(NUMBER_FIELD_IN_BODY, (match, start, name, value) => {
     let number: string;
     try {
-      number = decodeURIComponent(value.replaceAll('+', ' '));
+      number = decodeURIComponent(value.replaceAll('+', ' ')).trim();
     } catch {
-      return `${start}${name}=${value}`;
+      return match;
     }
-    return `${start}${name}=${encodeURIComponent(hash(number.trim()))}`;
+    return `${start}${name}=${encodeURIComponent(hash(number))}`;
   });
-  let decoded = record.decoded;
-  if (decoded !== null) {
-    decoded = { ...decoded };
-    for (const field of NUMBER_FIELDS) {
-      const value = decoded[field];
-      if (typeof value === 'string') decoded[field] = hash(value);
-    }
-  }
   const answer = record.answer
     .replace(DIAL_NUMBER, (_match, open, number, close) => `${open}${hash(number)}${close}`)
     .replace(CALLER_ID, (_match, open, number, close) => `${open}${hash(number)}${close}`);
-  return { ...record, body, decoded, answer };
+  return { ...record, body, answer };
 }

@@ -27,6 +27,7 @@ export {
   MAX_PAGE_SIZE,
   type PushRecord,
   type PushRecordInput,
+  PushRecordInputSchema,
   PushRecordSchema,
   type Waveform,
   WaveformSchema,
@@ -52,7 +53,7 @@ export {
   openCallLogFile,
 } from './open-call-log-file.js';
 export { parseRetention } from './parse-retention.js';
-export { type PushExchange, toPushRecord } from './push-exchange.js';
+export { decodePushRecord, type PushExchange, toPushRecord } from './push-exchange.js';
 export { type ReadWaveformOptions, readWaveform } from './read-waveform.js';
 export {
   type InspectorServer,

@@ -32,8 +32,6 @@ export const MIGRATIONS: readonly Migration[] = [
           headers TEXT NOT NULL,
           body TEXT NOT NULL,
           event TEXT,
-          decoded TEXT,
-          decode_error TEXT,
           status INTEGER NOT NULL,
           content_type TEXT,
           answer TEXT NOT NULL,
@@ -44,11 +42,12 @@ export const MIGRATIONS: readonly Migration[] = [
           branch TEXT
         ) STRICT;
         CREATE INDEX pushes_by_call ON pushes (call_id, id);
-        CREATE INDEX pushes_by_time ON pushes (received_at);
       `);
     },
   },
   {
+    // Filled by readers, not by the push path: `summarized_through` in meta is the last push id
+    // folded in, so a log of the first version is summed up when it is first read.
     description: 'a summary row per call, for the call list',
     up(db) {
       db.exec(`
@@ -67,9 +66,8 @@ export const MIGRATIONS: readonly Migration[] = [
         ) STRICT;
         CREATE INDEX calls_by_start ON calls (started_at DESC, call_id DESC);
         CREATE INDEX calls_by_last_push ON calls (last_push_id);
+        CREATE INDEX calls_by_end ON calls (ended_at);
       `);
-      // Logs of the first version have pushes but no summaries: the store fills them in.
-      db.prepare(`INSERT INTO meta (key, value) VALUES ('summaries', 'stale')`).run();
     },
   },
 ];

@@ -180,22 +180,26 @@ describe('openCallLogFile', () => {
     for (const number of ['492111234567', '4915791234567', '4921100000', '4915799912345']) {
       expect(text).not.toContain(number);
     }
-    expect(detail.call.from).toMatch(/^#[0-9a-f]{12}$/);
-    expect(detail.pushes[0]?.answer).toMatch(/<Number>#[0-9a-f]{12}<\/Number>/);
+    expect(detail.call.from).toMatch(/^0000\d{11}$/);
+    expect(detail.pushes[0]?.answer).toMatch(/<Number>0000\d{11}<\/Number>/);
+    // Still a push that decodes, and an answer that is valid XML.
+    expect(detail.pushes.map((push) => push.decodeError)).toEqual([null, null]);
+    expect(detail.call.worstProblem).toBeNull();
     expect(detail.pushes[0]?.body).toContain('user%5B%5D=Alice');
     expect(store.listCalls(query({ number: '492111234567' })).calls[0]?.callId).toBe('h1');
     expect(store.listCalls(query({ number: '4921112' })).total).toBe(0);
   });
 
-  it('prunes calls whose last push is older than the retention, with their pushes', () => {
+  it('prunes pushes older than the retention, and the calls that ended before it', () => {
     const store = open({ retentionMs: 24 * 3_600_000 });
     const now = Date.now();
     store.append([
+      toPushRecord({ ...exchange(newCall('x'), DIAL), body: 'garbage', receivedAt: now - 5e9 }),
       toPushRecord(exchange(newCall('old'), DIAL, { receivedAt: now - 3 * 86_400_000 })),
       toPushRecord(exchange(newCall('new'), DIAL, { receivedAt: now - 3_600_000 })),
-      toPushRecord({ ...exchange(newCall('x'), DIAL), body: 'garbage', receivedAt: now - 5e9 }),
     ]);
-    expect(store.prune(now)).toBe(1);
+    expect(store.listCalls(query()).total).toBe(2);
+    expect(store.prune(now)).toBe(2);
     expect(store.listCalls(query()).calls.map((call) => call.callId)).toEqual(['new']);
     expect(store.getCall('old')).toBeUndefined();
     const db = new Database(store.location, { readonly: true });
@@ -257,16 +261,9 @@ describe('openCallLogFile', () => {
     db.pragma(`application_id = ${CALL_LOG_APPLICATION_ID}`);
     const record = toPushRecord(exchange(newCall('from-v1'), DIAL));
     db.prepare(
-      `INSERT INTO pushes (call_id, received_at, method, path, remote_address, headers, body, event, decoded, decode_error, status, content_type, answer, duration_ms, signature, basic_auth, route, branch)
-       VALUES (?, ?, 'POST', '/', NULL, '{}', ?, 'newCall', ?, NULL, 200, ?, ?, 3, 'valid', 'unchecked', NULL, NULL)`,
-    ).run(
-      record.callId,
-      record.receivedAt,
-      record.body,
-      JSON.stringify(record.decoded),
-      record.contentType,
-      record.answer,
-    );
+      `INSERT INTO pushes (call_id, received_at, method, path, remote_address, headers, body, event, status, content_type, answer, duration_ms, signature, basic_auth, route, branch)
+       VALUES (?, ?, 'POST', '/', NULL, '{}', ?, 'newCall', 200, ?, ?, 3, 'valid', 'unchecked', NULL, NULL)`,
+    ).run(record.callId, record.receivedAt, record.body, record.contentType, record.answer);
     db.close();
     const store = openCallLogFile(file, { retentionMs: 0 });
     log = store;

@@ -15,7 +15,8 @@ import type {
 } from './call-record.js';
 import { createNumberHasher, hashRecordNumbers, type NumberHasher } from './hash-numbers.js';
 import { CALL_LOG_APPLICATION_ID, MIGRATIONS } from './migrations.js';
-import { addToSummary } from './summarize-call.js';
+import { decodePushRecord } from './push-exchange.js';
+import { addToSummary, summarizeCall } from './summarize-call.js';
 
 /** Options of {@link openCallLogFile}. */
 export interface CallLogFileOptions {
@@ -39,7 +40,7 @@ export interface CallLogFile extends CallLogStore, CallLogReader {
   listCalls(query: CallQuery): CallPage;
   getCall(callId: string): CallDetail | undefined;
   changesSince(afterId: number): CallLogChanges;
-  /** Deletes calls whose last push is older than the retention; returns how many. */
+  /** Deletes pushes older than the retention, and calls that ended before it; returns how many pushes. */
   prune(now?: number): number;
   /** Stops the background pruning and closes the file. */
   close(): void;
@@ -53,6 +54,7 @@ const PRUNE_CHUNK = 500;
 // A full integrity check reads the whole file; past this size opening stays quick instead.
 const QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024;
 const MAX_CHANGES = 200;
+const SUMMARY_CHUNK = 2000;
 
 interface PushRow {
   id: number;
@@ -64,8 +66,6 @@ interface PushRow {
   headers: string;
   body: string;
   event: PushRecord['event'];
-  decoded: string | null;
-  decode_error: string | null;
   status: number;
   content_type: string | null;
   answer: string;
@@ -119,7 +119,6 @@ export function openCallLogFile(file: string, options: CallLogFileOptions = {}):
     const salt = readSalt(db);
     hash = options.hashNumbers === true ? createNumberHasher(salt) : undefined;
     statements = prepare(db);
-    rebuildStaleSummaries(db, statements);
     // The hasher of the log's salt, for filters: numbers stored hashed are found by their hash.
     const filterHash = createNumberHasher(salt);
     return createFileLog(db, location, statements, hash, filterHash, retentionMs);
@@ -231,13 +230,11 @@ function readSalt(db: Database.Database): string {
 
 function prepare(db: Database.Database) {
   return {
+    // Positional: binding an array is cheaper than binding named values, on every push.
     insertPush: db.prepare(`
       INSERT INTO pushes (call_id, received_at, method, path, remote_address, headers, body, event,
-        decoded, decode_error, status, content_type, answer, duration_ms, signature, basic_auth,
-        route, branch)
-      VALUES (@call_id, @received_at, @method, @path, @remote_address, @headers, @body, @event,
-        @decoded, @decode_error, @status, @content_type, @answer, @duration_ms, @signature,
-        @basic_auth, @route, @branch)`),
+        status, content_type, answer, duration_ms, signature, basic_auth, route, branch)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     call: db.prepare(`SELECT * FROM calls WHERE call_id = ?`),
     upsertCall: db.prepare(`
       INSERT INTO calls (call_id, started_at, ended_at, from_number, to_number, direction, outcome,
@@ -251,40 +248,29 @@ function prepare(db: Database.Database) {
         pushes = excluded.pushes, worst_problem = excluded.worst_problem,
         last_push_id = excluded.last_push_id`),
     pushesOfCall: db.prepare(`SELECT * FROM pushes WHERE call_id = ? ORDER BY id`),
+    pushesAfter: db.prepare(`SELECT * FROM pushes WHERE id > ? ORDER BY id LIMIT ${SUMMARY_CHUNK}`),
+    summarizedThrough: db.prepare(`SELECT value FROM meta WHERE key = 'summarized_through'`),
+    setSummarizedThrough: db.prepare(
+      `INSERT INTO meta (key, value) VALUES ('summarized_through', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    ),
     lastId: db.prepare(`SELECT coalesce(max(id), 0) AS id FROM pushes`),
+    firstId: db.prepare(`SELECT coalesce(min(id), 0) AS id FROM pushes`),
+    pushAtOrAfter: db.prepare(
+      `SELECT id, received_at FROM pushes WHERE id >= ? ORDER BY id LIMIT 1`,
+    ),
     changedCalls: db.prepare(
       `SELECT * FROM calls WHERE last_push_id > ? ORDER BY last_push_id DESC LIMIT ${MAX_CHANGES}`,
     ),
-    oldCalls: db.prepare(`SELECT call_id FROM calls WHERE ended_at < ? LIMIT ${PRUNE_CHUNK}`),
-    deleteCall: db.prepare(`DELETE FROM calls WHERE call_id = ?`),
-    deleteCallPushes: db.prepare(`DELETE FROM pushes WHERE call_id = ?`),
-    deleteLoosePushes: db.prepare(
-      `DELETE FROM pushes WHERE id IN (SELECT id FROM pushes WHERE call_id IS NULL AND received_at < ? LIMIT ${PRUNE_CHUNK})`,
+    deleteOldPushes: db.prepare(
+      `DELETE FROM pushes WHERE id IN (SELECT id FROM pushes WHERE id <= ? ORDER BY id LIMIT ${PRUNE_CHUNK})`,
     ),
-    staleFlag: db.prepare(`SELECT value FROM meta WHERE key = 'summaries'`),
-    clearStaleFlag: db.prepare(`DELETE FROM meta WHERE key = 'summaries'`),
-    callIdsWithPushes: db.prepare(`SELECT DISTINCT call_id FROM pushes WHERE call_id IS NOT NULL`),
+    deleteOldCalls: db.prepare(
+      `DELETE FROM calls WHERE rowid IN (SELECT rowid FROM calls WHERE ended_at < ? LIMIT ${PRUNE_CHUNK})`,
+    ),
   };
 }
 
 type Statements = ReturnType<typeof prepare>;
-
-/** Logs migrated from version 1 have pushes but no call summaries yet: make them. */
-function rebuildStaleSummaries(db: Database.Database, statements: Statements): void {
-  if (statements.staleFlag.get() === undefined) return;
-  db.transaction(() => {
-    for (const { call_id } of statements.callIdsWithPushes.all() as { call_id: string }[]) {
-      let summary: CallSummary | undefined;
-      let lastId = 0;
-      for (const row of statements.pushesOfCall.all(call_id) as PushRow[]) {
-        summary = addToSummary(summary, toPush(row));
-        lastId = row.id;
-      }
-      if (summary !== undefined) statements.upsertCall.run(toCallRow(summary, lastId));
-    }
-    statements.clearStaleFlag.run();
-  })();
-}
 
 function createFileLog(
   db: Database.Database,
@@ -298,24 +284,64 @@ function createFileLog(
   let closed = false;
   let pruneTimer: NodeJS.Timeout | undefined;
 
+  // The push path only inserts rows: no decoding, no summary. That is the readers' job.
   const appendAll = db.transaction((pushes: readonly PushRecordInput[]) => {
-    const touched = new Map<string, { summary: CallSummary; lastId: number }>();
     for (const input of pushes) {
       const record = hash === undefined ? input : hashRecordNumbers(input, hash);
-      const id = Number(statements.insertPush.run(toPushRow(record)).lastInsertRowid);
-      if (record.callId === null) continue;
-      const push: PushRecord = { ...record, id };
-      let summary = touched.get(record.callId)?.summary;
+      statements.insertPush.run(
+        record.callId,
+        Math.round(record.receivedAt),
+        record.method,
+        record.path,
+        record.remoteAddress,
+        JSON.stringify(record.headers),
+        record.body,
+        record.event,
+        record.status,
+        record.contentType,
+        record.answer,
+        record.durationMs,
+        record.signature,
+        record.basicAuth,
+        record.route,
+        record.branch,
+      );
+    }
+  });
+
+  /** Folds the pushes not yet summed up into the calls table, a chunk per transaction. */
+  const summarizeChunk = db.transaction((): number => {
+    const row = statements.summarizedThrough.get() as { value: string } | undefined;
+    const through = row === undefined ? 0 : Number(row.value);
+    const rows = statements.pushesAfter.all(through) as PushRow[];
+    if (rows.length === 0) return 0;
+    const touched = new Map<string, { summary: CallSummary; lastId: number }>();
+    for (const pushRow of rows) {
+      if (pushRow.call_id === null) continue;
+      let summary = touched.get(pushRow.call_id)?.summary;
       if (summary === undefined) {
-        const row = statements.call.get(record.callId) as CallRow | undefined;
-        if (row !== undefined) summary = toSummary(row);
+        const callRow = statements.call.get(pushRow.call_id) as CallRow | undefined;
+        if (callRow !== undefined) summary = toSummary(callRow);
       }
-      touched.set(record.callId, { summary: addToSummary(summary, push), lastId: id });
+      touched.set(pushRow.call_id, {
+        summary: addToSummary(summary, toPush(pushRow)),
+        lastId: pushRow.id,
+      });
     }
     for (const { summary, lastId } of touched.values()) {
       statements.upsertCall.run(toCallRow(summary, lastId));
     }
+    statements.setSummarizedThrough.run(String(rows.at(-1)!.id));
+    return rows.length;
   });
+
+  const summarize = (): void => {
+    try {
+      while (summarizeChunk() === SUMMARY_CHUNK) {}
+    } catch {
+      // A read-only or busy file: the list shows the summaries it has.
+    }
+  };
 
   const listStatement = (query: CallQuery) => {
     const where: string[] = [];
@@ -328,44 +354,64 @@ function createFileLog(
     if (query.until !== undefined) where.push('started_at <= @until');
     if (query.outcome !== undefined) where.push('outcome = @outcome');
     const key = where.join(' AND ');
-    let pair = listStatements.get(key);
-    if (pair === undefined) {
+    let statement = listStatements.get(key);
+    if (statement === undefined) {
       const clause = where.length === 0 ? '' : `WHERE ${key}`;
-      pair = db.prepare(
+      statement = db.prepare(
         `SELECT *, count(*) OVER () AS total FROM calls ${clause} ORDER BY started_at DESC, call_id DESC LIMIT @limit OFFSET @offset`,
       );
-      listStatements.set(key, pair);
+      listStatements.set(key, statement);
     }
-    return pair;
+    return statement;
   };
+
+  /**
+   * The newest push older than `cutoff`. Ids grow with arrival, so a binary search over ids finds
+   * it with a few lookups by primary key, without an index on the time.
+   */
+  const lastPushBefore = (cutoff: number): number => {
+    let low = (statements.firstId.get() as { id: number }).id;
+    let high = (statements.lastId.get() as { id: number }).id;
+    let found = 0;
+    while (low <= high) {
+      const middle = Math.floor((low + high) / 2);
+      const row = statements.pushAtOrAfter.get(middle) as
+        | { id: number; received_at: number }
+        | undefined;
+      if (row !== undefined && row.received_at < cutoff) {
+        found = row.id;
+        low = row.id + 1;
+      } else high = middle - 1;
+    }
+    return found;
+  };
+
+  const pruneChunk = db.transaction((cutoff: number, lastOld: number): number => {
+    const pushes = lastOld === 0 ? 0 : statements.deleteOldPushes.run(lastOld).changes;
+    const calls = statements.deleteOldCalls.run(cutoff).changes;
+    // A full chunk of either means there may be more.
+    return calls === PRUNE_CHUNK ? Math.max(pushes, PRUNE_CHUNK) : pushes;
+  });
 
   const prune = (now = Date.now()): number => {
     if (retentionMs === 0 || closed) return 0;
     const cutoff = now - retentionMs;
+    const lastOld = lastPushBefore(cutoff);
     let deleted = 0;
     for (;;) {
-      const chunk = pruneChunk(cutoff);
+      const chunk = pruneChunk(cutoff, lastOld);
       deleted += chunk;
       if (chunk < PRUNE_CHUNK) return deleted;
     }
   };
 
-  const pruneChunk = db.transaction((cutoff: number): number => {
-    const old = statements.oldCalls.all(cutoff) as { call_id: string }[];
-    for (const { call_id } of old) {
-      statements.deleteCallPushes.run(call_id);
-      statements.deleteCall.run(call_id);
-    }
-    statements.deleteLoosePushes.run(cutoff);
-    return old.length;
-  });
-
   /** Prunes one chunk per event-loop turn, so a large backlog never blocks answering. */
-  const pruneInBackground = (): void => {
+  const pruneInBackground = (cutoff = Date.now() - retentionMs, lastOld?: number): void => {
     if (closed) return;
     try {
-      if (pruneChunk(Date.now() - retentionMs) === PRUNE_CHUNK) {
-        setImmediate(pruneInBackground);
+      const upTo = lastOld ?? lastPushBefore(cutoff);
+      if (pruneChunk(cutoff, upTo) === PRUNE_CHUNK) {
+        setImmediate(() => pruneInBackground(cutoff, upTo));
         return;
       }
     } catch {
@@ -385,6 +431,7 @@ function createFileLog(
       if (pushes.length > 0) appendAll(pushes);
     },
     listCalls(query): CallPage {
+      summarize();
       const statement = listStatement(query);
       const parameters = listParameters(query, filterHash);
       const rows = statement.all(parameters) as (CallRow & { total: number })[];
@@ -399,12 +446,12 @@ function createFileLog(
       return { calls: rows.map(toSummary), total, offset: query.offset, limit: query.limit };
     },
     getCall(callId): CallDetail | undefined {
-      const row = statements.call.get(callId) as CallRow | undefined;
-      if (row === undefined) return undefined;
       const pushes = (statements.pushesOfCall.all(callId) as PushRow[]).map(toPush);
-      return { call: toSummary(row), pushes };
+      const call = summarizeCall(pushes);
+      return call === undefined ? undefined : { call, pushes };
     },
     changesSince(afterId): CallLogChanges {
+      summarize();
       const lastId = (statements.lastId.get() as { id: number }).id;
       if (lastId <= afterId) return { lastId, calls: [] };
       const rows = statements.changedCalls.all(afterId) as CallRow[];
@@ -434,54 +481,28 @@ function listParameters(query: CallQuery, filterHash: NumberHasher) {
   };
 }
 
-function toPushRow(record: PushRecordInput) {
-  return {
-    call_id: record.callId,
-    received_at: Math.round(record.receivedAt),
-    method: record.method,
-    path: record.path,
-    remote_address: record.remoteAddress,
-    headers: JSON.stringify(record.headers),
-    body: record.body,
-    event: record.event,
-    decoded: record.decoded === null ? null : JSON.stringify(record.decoded),
-    decode_error: record.decodeError === null ? null : JSON.stringify(record.decodeError),
-    status: record.status,
-    content_type: record.contentType,
-    answer: record.answer,
-    duration_ms: record.durationMs,
-    signature: record.signature,
-    basic_auth: record.basicAuth,
-    route: record.route,
-    branch: record.branch,
-  };
-}
-
 function toPush(row: PushRow): PushRecord {
-  return {
-    id: row.id,
-    callId: row.call_id,
-    receivedAt: row.received_at,
-    method: row.method,
-    path: row.path,
-    remoteAddress: row.remote_address,
-    headers: JSON.parse(row.headers) as Record<string, string>,
-    body: row.body,
-    event: row.event,
-    decoded: row.decoded === null ? null : (JSON.parse(row.decoded) as Record<string, unknown>),
-    decodeError:
-      row.decode_error === null
-        ? null
-        : (JSON.parse(row.decode_error) as PushRecord['decodeError']),
-    status: row.status,
-    contentType: row.content_type,
-    answer: row.answer,
-    durationMs: row.duration_ms,
-    signature: row.signature,
-    basicAuth: row.basic_auth,
-    route: row.route,
-    branch: row.branch,
-  };
+  return decodePushRecord(
+    {
+      callId: row.call_id,
+      receivedAt: row.received_at,
+      method: row.method,
+      path: row.path,
+      remoteAddress: row.remote_address,
+      headers: JSON.parse(row.headers) as Record<string, string>,
+      body: row.body,
+      event: row.event,
+      status: row.status,
+      contentType: row.content_type,
+      answer: row.answer,
+      durationMs: row.duration_ms,
+      signature: row.signature,
+      basicAuth: row.basic_auth,
+      route: row.route,
+      branch: row.branch,
+    },
+    row.id,
+  );
 }
 
 function toCallRow(summary: CallSummary, lastId: number): CallRow {

@@ -1,5 +1,12 @@
-import { decodeEvent, isSiphookError, type WebhookEvent } from '@siphook/schema';
-import type { CheckVerdict, PushRecordInput } from './call-record.js';
+import {
+  decodeEvent,
+  decodeForm,
+  EVENT_NAMES,
+  type EventName,
+  isSiphookError,
+  type WebhookEvent,
+} from '@siphook/schema';
+import type { CheckVerdict, PushRecord, PushRecordInput } from './call-record.js';
 
 /**
  * One push and its answer as a webhook handler saw them: what {@link CallLog.record} takes. It
@@ -16,7 +23,7 @@ export interface PushExchange {
   headers: Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
   /** The raw body as received. */
   body: Uint8Array | string;
-  /** The decoded event, when the handler got that far; decoded again here otherwise. */
+  /** The decoded event, when the handler got that far. */
   event?: WebhookEvent | undefined;
   /** The answer: status, Content-Type and body. */
   status: number;
@@ -43,8 +50,10 @@ const SECRET_HEADERS = new Set([
 const textDecoder = new TextDecoder('utf-8', { fatal: false });
 
 /**
- * Turns an exchange into what a store keeps: headers without secrets, the body as text, and the
- * event decoded (with the error when it does not decode).
+ * Turns an exchange into what a store keeps: headers without secrets and the body as text. It does
+ * little, since it runs for every push: the body is decoded only when the handler did not, and
+ * then only as a form (for its callId and event), never checked; {@link decodePushRecord} does
+ * the rest when a push is read.
  *
  * @example
  * toPushRecord(exchange).headers.authorization // undefined, always
@@ -52,28 +61,24 @@ const textDecoder = new TextDecoder('utf-8', { fatal: false });
 export function toPushRecord(exchange: PushExchange): PushRecordInput {
   const body =
     typeof exchange.body === 'string' ? exchange.body : textDecoder.decode(exchange.body);
-  let event: WebhookEvent | undefined = exchange.event;
-  let decodeError: PushRecordInput['decodeError'] = null;
-  if (event === undefined) {
-    try {
-      event = decodeEvent(body);
-    } catch (error) {
-      decodeError = isSiphookError(error)
-        ? { code: error.code, message: error.message }
-        : { code: 'BODY_INVALID', message: String(error) };
-    }
+  let callId: string | null = exchange.event?.callId ?? null;
+  let event: EventName | null = exchange.event?.event ?? null;
+  if (exchange.event === undefined) {
+    // A refused push: what the body says of itself, unchecked, so the inspector can group it.
+    const form = decodeForm(body);
+    callId = form.get('callId')?.values[0] || null;
+    const name = form.get('event')?.values[0];
+    event = EVENT_NAMES.includes(name as EventName) ? (name as EventName) : null;
   }
   return {
-    callId: event?.callId ?? null,
+    callId,
     receivedAt: exchange.receivedAt,
     method: exchange.method,
     path: exchange.path,
     remoteAddress: exchange.remoteAddress ?? null,
     headers: safeHeaders(exchange.headers),
     body,
-    event: event?.event ?? null,
-    decoded: event === undefined ? null : (event as unknown as Record<string, unknown>),
-    decodeError,
+    event,
     status: exchange.status,
     contentType: exchange.contentType ?? null,
     answer: exchange.answer,
@@ -85,6 +90,31 @@ export function toPushRecord(exchange: PushExchange): PushRecordInput {
   };
 }
 
+/**
+ * A stored push as readers get it: its body decoded with `decodeEvent` of `@siphook/schema`, or
+ * the reason it does not decode.
+ */
+export function decodePushRecord(input: PushRecordInput, id: number): PushRecord {
+  try {
+    const event = decodeEvent(input.body);
+    return {
+      ...input,
+      id,
+      decoded: event as unknown as Record<string, unknown>,
+      decodeError: null,
+    };
+  } catch (error) {
+    return {
+      ...input,
+      id,
+      decoded: null,
+      decodeError: isSiphookError(error)
+        ? { code: error.code, message: error.message }
+        : { code: 'BODY_INVALID', message: String(error) },
+    };
+  }
+}
+
 function safeHeaders(headers: PushExchange['headers']): Record<string, string> {
   // No prototype: a header named `__proto__` is just a header.
   const kept: Record<string, string> = Object.create(null);
@@ -93,11 +123,12 @@ function safeHeaders(headers: PushExchange['headers']): Record<string, string> {
     if (SECRET_HEADERS.has(lower)) return;
     kept[lower] = lower in kept ? `${kept[lower]}, ${value}` : value;
   };
-  if (headers instanceof Headers) {
-    for (const [name, value] of headers) keep(name, value);
+  // Headers, or a stand-in with its methods (an adapter's own): iterate it as Headers.
+  if (typeof (headers as Headers).get === 'function' && Symbol.iterator in headers) {
+    for (const [name, value] of headers as Headers) keep(name, value);
     return kept;
   }
-  for (const [name, value] of Object.entries(headers)) {
+  for (const [name, value] of Object.entries(headers as Record<string, string | string[]>)) {
     if (value === undefined) continue;
     keep(name, typeof value === 'string' ? value : value.join(', '));
   }

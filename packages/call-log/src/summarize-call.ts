@@ -7,7 +7,6 @@ import type {
   CallSummary,
   CallView,
   PushRecord,
-  PushRecordInput,
 } from './call-record.js';
 
 /** sipgate.io waits about this long for an answer before the call goes on without one. */
@@ -44,11 +43,10 @@ const MAX_CHECKED = 256;
  * @example
  * analyzePush(record).outcome // 'dialed' when the answer holds a <Dial>
  */
-export function analyzePush(push: PushRecord | PushRecordInput): PushAnalysis {
+export function analyzePush(push: PushRecord): PushAnalysis {
   const problems: CallProblem[] = [];
-  const at = 'id' in push ? { pushId: push.id } : {};
   const add = (severity: CallProblem['severity'], code: string, message: string): void => {
-    problems.push({ severity, code, message, ...at });
+    problems.push({ severity, code, message, pushId: push.id });
   };
   let response: Response | null = null;
   const steering = push.event === 'newCall' || push.event === 'dtmf';
@@ -92,7 +90,7 @@ export function analyzePush(push: PushRecord | PushRecordInput): PushAnalysis {
 }
 
 function outcomeOf(
-  push: PushRecord | PushRecordInput,
+  push: PushRecord,
   problems: CallProblem[],
   response: Response | null,
 ): CallLogOutcome {
