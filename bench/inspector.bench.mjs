@@ -51,14 +51,17 @@ try {
     }).observe(document, { childList: true, subtree: true });
   });
   const times = { small: [], big: [] };
+  let cold;
   for (let round = 0; round <= ROUNDS; round++) {
     for (const name of round % 2 === 0 ? ['small', 'big'] : ['big', 'small']) {
       const page = await context.newPage();
       await page.goto(servers[name].url);
       await page.waitForSelector('tbody tr');
       const ms = await page.evaluate(() => window.__firstRow);
-      // Round 0 warms Chromium's caches and the server's statements: not counted.
+      // Round 0 warms Chromium's caches and the server's statements: not counted, except the
+      // very first load of the big log, which also sums its calls up from 30,000 pushes.
       if (round > 0) times[name].push(ms);
+      else if (name === 'big') cold = ms;
       await page.close();
     }
   }
@@ -77,9 +80,12 @@ try {
   console.log(`  10 calls:     ${median(times.small).toFixed(0)} ms (${spread(times.small)} ms)`);
   console.log(`  ${BIG} calls: ${median(times.big).toFixed(0)} ms (${spread(times.big)} ms)`);
   console.log(
+    `  ${BIG} calls, first read of the log (its calls summed up from 30,000 pushes): ${cold.toFixed(0)} ms`,
+  );
+  console.log(
     `  ratio ${(median(times.big) / median(times.small)).toFixed(2)}×; goal: under 1000 ms with ${BIG} calls`,
   );
-  if (median(times.big) >= 1000) process.exitCode = 1;
+  if (median(times.big) >= 1000 || cold >= 1000) process.exitCode = 1;
 } finally {
   rmSync(folder, { recursive: true, force: true });
 }

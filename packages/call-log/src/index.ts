@@ -66,5 +66,6 @@ export {
   analyzePush,
   inspectCall,
   type PushAnalysis,
+  type SummarizedPush,
   summarizeCall,
 } from './summarize-call.js';

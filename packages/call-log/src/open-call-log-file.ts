@@ -15,8 +15,8 @@ import type {
 } from './call-record.js';
 import { createNumberHasher, hashRecordNumbers, type NumberHasher } from './hash-numbers.js';
 import { CALL_LOG_APPLICATION_ID, MIGRATIONS } from './migrations.js';
-import { decodePushRecord } from './push-exchange.js';
-import { addToSummary, summarizeCall } from './summarize-call.js';
+import { decodeBody, decodePushRecord } from './push-exchange.js';
+import { addToSummary, type SummarizedPush, summarizeCall } from './summarize-call.js';
 
 /** Options of {@link openCallLogFile}. */
 export interface CallLogFileOptions {
@@ -75,6 +75,19 @@ interface PushRow {
   route: string | null;
   branch: string | null;
 }
+
+type SummaryRow = Pick<
+  PushRow,
+  | 'id'
+  | 'call_id'
+  | 'received_at'
+  | 'body'
+  | 'event'
+  | 'status'
+  | 'content_type'
+  | 'answer'
+  | 'duration_ms'
+>;
 
 interface CallRow {
   call_id: string;
@@ -248,7 +261,10 @@ function prepare(db: Database.Database) {
         pushes = excluded.pushes, worst_problem = excluded.worst_problem,
         last_push_id = excluded.last_push_id`),
     pushesOfCall: db.prepare(`SELECT * FROM pushes WHERE call_id = ? ORDER BY id`),
-    pushesAfter: db.prepare(`SELECT * FROM pushes WHERE id > ? ORDER BY id LIMIT ${SUMMARY_CHUNK}`),
+    // Only what a summary reads: the headers, where the push came from and went stay unread.
+    pushesAfter: db.prepare(
+      `SELECT id, call_id, received_at, body, event, status, content_type, answer, duration_ms FROM pushes WHERE id > ? ORDER BY id LIMIT ${SUMMARY_CHUNK}`,
+    ),
     summarizedThrough: db.prepare(`SELECT value FROM meta WHERE key = 'summarized_through'`),
     setSummarizedThrough: db.prepare(
       `INSERT INTO meta (key, value) VALUES ('summarized_through', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
@@ -313,7 +329,7 @@ function createFileLog(
   const summarizeChunk = db.transaction((): number => {
     const row = statements.summarizedThrough.get() as { value: string } | undefined;
     const through = row === undefined ? 0 : Number(row.value);
-    const rows = statements.pushesAfter.all(through) as PushRow[];
+    const rows = statements.pushesAfter.all(through) as SummaryRow[];
     if (rows.length === 0) return 0;
     const touched = new Map<string, { summary: CallSummary; lastId: number }>();
     for (const pushRow of rows) {
@@ -324,7 +340,7 @@ function createFileLog(
         if (callRow !== undefined) summary = toSummary(callRow);
       }
       touched.set(pushRow.call_id, {
-        summary: addToSummary(summary, toPush(pushRow)),
+        summary: addToSummary(summary, toSummarizedPush(pushRow)),
         lastId: pushRow.id,
       });
     }
@@ -503,6 +519,28 @@ function toPush(row: PushRow): PushRecord {
     },
     row.id,
   );
+}
+
+// A summary needs the parties (newCall), the cause (hangup) and whether an unknown push decodes;
+// a dtmf or answer push the webhook decoded is summed up by its event name alone.
+const DECODED_FOR_SUMMARY = new Set<PushRecord['event']>(['newCall', 'hangup', null]);
+
+function toSummarizedPush(row: SummaryRow): SummarizedPush {
+  const { decoded, decodeError } = DECODED_FOR_SUMMARY.has(row.event)
+    ? decodeBody(row.body)
+    : { decoded: null, decodeError: null };
+  return {
+    id: row.id,
+    callId: row.call_id,
+    receivedAt: row.received_at,
+    event: row.event,
+    status: row.status,
+    contentType: row.content_type,
+    answer: row.answer,
+    durationMs: row.duration_ms,
+    decoded,
+    decodeError,
+  };
 }
 
 function toCallRow(summary: CallSummary, lastId: number): CallRow {

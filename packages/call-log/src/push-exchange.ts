@@ -95,18 +95,15 @@ export function toPushRecord(exchange: PushExchange): PushRecordInput {
  * the reason it does not decode.
  */
 export function decodePushRecord(input: PushRecordInput, id: number): PushRecord {
+  return { ...input, id, ...decodeBody(input.body) };
+}
+
+/** The body decoded as an event, or why it does not decode. */
+export function decodeBody(body: string): Pick<PushRecord, 'decoded' | 'decodeError'> {
   try {
-    const event = decodeEvent(input.body);
-    return {
-      ...input,
-      id,
-      decoded: event as unknown as Record<string, unknown>,
-      decodeError: null,
-    };
+    return { decoded: decodeEvent(body) as unknown as Record<string, unknown>, decodeError: null };
   } catch (error) {
     return {
-      ...input,
-      id,
       decoded: null,
       decodeError: isSiphookError(error)
         ? { code: error.code, message: error.message }

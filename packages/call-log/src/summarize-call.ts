@@ -12,6 +12,21 @@ import type {
 /** sipgate.io waits about this long for an answer before the call goes on without one. */
 export const ANSWER_DEADLINE_MS = 10_000;
 
+/** What a summary reads of a push: neither its headers nor where it came from. */
+export type SummarizedPush = Pick<
+  PushRecord,
+  | 'id'
+  | 'callId'
+  | 'receivedAt'
+  | 'event'
+  | 'status'
+  | 'contentType'
+  | 'answer'
+  | 'durationMs'
+  | 'decoded'
+  | 'decodeError'
+>;
+
 /** What one push says about its call: its problems, the answer's actions and its outcome. */
 export interface PushAnalysis {
   problems: CallProblem[];
@@ -43,7 +58,7 @@ const MAX_CHECKED = 256;
  * @example
  * analyzePush(record).outcome // 'dialed' when the answer holds a <Dial>
  */
-export function analyzePush(push: PushRecord): PushAnalysis {
+export function analyzePush(push: SummarizedPush): PushAnalysis {
   const problems: CallProblem[] = [];
   const add = (severity: CallProblem['severity'], code: string, message: string): void => {
     problems.push({ severity, code, message, pushId: push.id });
@@ -90,7 +105,7 @@ export function analyzePush(push: PushRecord): PushAnalysis {
 }
 
 function outcomeOf(
-  push: PushRecord,
+  push: SummarizedPush,
   problems: CallProblem[],
   response: Response | null,
 ): CallLogOutcome {
@@ -139,7 +154,7 @@ function errorOf(body: string): { code: string; message: string } | undefined {
  */
 export function addToSummary(
   summary: CallSummary | undefined,
-  push: PushRecord,
+  push: SummarizedPush,
   analysis: PushAnalysis = analyzePush(push),
 ): CallSummary {
   const decoded = push.decoded ?? {};
@@ -198,7 +213,7 @@ function worse(current: CallProblem | null, found: CallProblem[]): CallProblem |
  * @example
  * summarizeCall(detail.pushes).outcome // 'dialed'
  */
-export function summarizeCall(pushes: readonly PushRecord[]): CallSummary | undefined {
+export function summarizeCall(pushes: readonly SummarizedPush[]): CallSummary | undefined {
   let summary: CallSummary | undefined;
   for (const push of pushes) summary = addToSummary(summary, push);
   return summary;
