@@ -11,6 +11,7 @@ import {
 import { InvalidArgumentError, Option } from 'commander';
 import { clipMessage } from '../clip.js';
 import { type CommandContext, ExitCode, type RegisterCommand } from '../context.js';
+import { ENGINE_CHOICES, engineSpecOf } from '../engine-spec.js';
 
 /** Flags of `siphook server`, as commander hands them over. */
 interface ServerFlags {
@@ -25,6 +26,9 @@ interface ServerFlags {
   tlsKey?: string;
   logLevel?: string;
   graceMs?: number;
+  ttsEngine?: string;
+  ttsEngineCmd?: string;
+  ttsCache?: string;
   json?: boolean;
 }
 
@@ -110,6 +114,19 @@ export const registerServer: RegisterCommand = (program, context) => {
       new Option('--grace-ms <ms>', 'on shutdown, how long in-flight requests may take')
         .argParser(parseMs)
         .default(10_000),
+    )
+    .addOption(
+      new Option('--tts-engine <name>', 'engine for the say: steps (default espeak-ng)').choices(
+        ENGINE_CHOICES,
+      ),
+    )
+    .option(
+      '--tts-engine-cmd <template>',
+      "the command engine's program, e.g. 'piper --model de.onnx --output_file {out}'",
+    )
+    .option(
+      '--tts-cache <dir>',
+      'folder of the say: prompts (default: <prompts folder>/.siphook-cache/say)',
     )
     .option('--json', 'print the startup information as one JSON line instead of the banner')
     .addHelpText(
@@ -203,6 +220,11 @@ function toConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): ServerConfig {
   if (flags.tlsCert !== undefined || flags.tlsKey !== undefined) {
     config.tls = { cert: flags.tlsCert ?? '', key: flags.tlsKey ?? '' };
   }
+  const engine = engineSpecOf(flags.ttsEngine, flags.ttsEngineCmd, {
+    engine: '--tts-engine',
+    command: '--tts-engine-cmd',
+  });
+  config.tts = { engine, ...(flags.ttsCache === undefined ? {} : { cacheDir: flags.ttsCache }) };
   return config;
 }
 
