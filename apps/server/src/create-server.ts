@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { type AudioHost, createAudioHost } from '@siphook/audio-host';
 import { isSiphookError, SiphookError } from '@siphook/schema';
 import {
@@ -15,6 +16,7 @@ import type { SayInput } from './flow-schema.js';
 import { type LoadedFlow, loadFlow } from './load-flow.js';
 import { createLogDestination, type LogDestination } from './log-destination.js';
 import { prepareSayPrompts, type SayPrompts } from './say-prompts.js';
+import type { ServerCallLog } from './serve-call-log.js';
 import {
   type ResolvedServerConfig,
   resolveServerConfig,
@@ -39,6 +41,8 @@ export interface SiphookServer {
   config: ResolvedServerConfig;
   /** The pino logger the server writes to. */
   logger: Logger;
+  /** The inspector page (`<url>/inspect/`), when the server keeps a call log. */
+  inspectUrl?: string;
   /**
    * Stops accepting connections, lets in-flight requests finish (cut after `graceMs`), and closes
    * the audio host. Resolves once everything is closed; calling it again returns the same promise.
@@ -50,6 +54,8 @@ const AUDIO_PREFIX = '/audio/';
 /** Prompts of `say:` steps, served by their own audio host from the say cache folder. */
 const SAY_PREFIX = '/audio/say/';
 const HEALTH_PATH = '/healthz';
+/** The inspector page over the call log (with `callLog` only). */
+const INSPECT_PATH = '/inspect';
 
 /**
  * Starts the reference webhook server: the flow answers newCall and dtmf pushes, its prompts are
@@ -89,6 +95,22 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
     );
   }
 
+  // Loaded only for a call log: a server without one never loads SQLite.
+  const callLog: ServerCallLog | undefined =
+    config.callLog === undefined
+      ? undefined
+      : (await import('./serve-call-log.js')).openServerCallLog(
+          {
+            file: path.resolve(resolved.cwd, config.callLog),
+            retentionMs: config.callLogRetentionMs,
+            hashNumbers: config.callLogHashNumbers,
+            auth: config.inspectAuth,
+            host: resolved.host,
+            basePath: INSPECT_PATH,
+          },
+          logger,
+        );
+
   // The listener is attached before listening, but the parts it dispatches to need the public
   // URL, which with port 0 is known only once listening: until then it answers 503.
   let audio: NodeListener | undefined;
@@ -99,13 +121,8 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
   const listener: NodeListener = (request, response) => {
     if (closing) response.setHeader('Connection', 'close');
     let target = request.url ?? '/';
-    if (prefix !== '' && target.startsWith(prefix)) {
-      const next = target.charCodeAt(prefix.length);
-      // Only a whole path segment: `/sipgate/…`, `/sipgate` or `/sipgate?…`, not `/sipgatex`.
-      if (Number.isNaN(next) || next === 0x2f || next === 0x3f) {
-        target = target.slice(prefix.length) || '/';
-      }
-    }
+    // Only a whole path segment: `/sipgate/…`, `/sipgate` or `/sipgate?…`, not `/sipgatex`.
+    if (prefix !== '' && isUnder(target, prefix)) target = target.slice(prefix.length) || '/';
     if (target.startsWith(SAY_PREFIX) && sayAudio !== undefined) {
       request.url = target;
       sayAudio(request, response);
@@ -114,6 +131,11 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
     if (target.startsWith(AUDIO_PREFIX) && audio !== undefined) {
       request.url = target;
       audio(request, response);
+      return;
+    }
+    if (callLog?.inspector !== undefined && isUnder(target, INSPECT_PATH)) {
+      request.url = target;
+      callLog.inspector(request, response);
       return;
     }
     if (target === HEALTH_PATH || target.startsWith(`${HEALTH_PATH}?`)) {
@@ -136,7 +158,12 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
   server.requestTimeout = 15_000;
   server.keepAliveTimeout = 5_000;
 
-  await listen(server, resolved.port, resolved.host);
+  try {
+    await listen(server, resolved.port, resolved.host);
+  } catch (error) {
+    await callLog?.close();
+    throw error;
+  }
   const listenUrl = urlOfAddress(server, resolved.tls !== undefined);
   const url = resolved.publicUrl ?? listenUrl;
   prefix = new URL(url).pathname.replace(/\/+$/, '');
@@ -208,6 +235,7 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await audioHost?.close();
     await sayHost?.close();
+    await callLog?.close();
     throw error;
   }
 
@@ -226,6 +254,8 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
       clearInterval(sweep);
       await audioHost?.close();
       await sayHost?.close();
+      // After the last request: every push answered is saved before the file closes.
+      await callLog?.close();
       logger.flush?.();
       own?.destination.end();
     })();
@@ -251,8 +281,18 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
     flow,
     config: resolved,
     logger,
+    ...(callLog?.inspector === undefined
+      ? {}
+      : { inspectUrl: `${withoutCredentials(url)}${INSPECT_PATH}/` }),
     close,
   };
+}
+
+/** True for `path` itself and what lies below it: `/inspect`, `/inspect/…`, `/inspect?…`. */
+function isUnder(target: string, path: string): boolean {
+  if (!target.startsWith(path)) return false;
+  const next = target.charCodeAt(path.length);
+  return Number.isNaN(next) || next === 0x2f || next === 0x3f;
 }
 
 function noPrompt(name: string): never {
