@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { InspectAuth } from '@siphook/call-log';
-import { createIssue, type Issue, SiphookError, summarizeIssues } from '@siphook/schema';
+import { createIssue, type Issue, isHttpUrl, SiphookError, summarizeIssues } from '@siphook/schema';
 import { type EngineSpec, EngineSpecSchema } from '@siphook/tts';
 import type { Logger } from 'pino';
 import type { FlowInput } from './flow-schema.js';
@@ -117,13 +117,7 @@ export async function resolveServerConfig(config: ServerConfig): Promise<Resolve
   }
   let publicUrl = config.publicUrl;
   if (publicUrl !== undefined) {
-    const parsed = URL.canParse(publicUrl) ? new URL(publicUrl) : undefined;
-    if (
-      parsed === undefined ||
-      (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') ||
-      parsed.search !== '' ||
-      parsed.hash !== ''
-    ) {
+    if (!isHttpUrl(publicUrl, { query: false })) {
       issues.push(
         createIssue(
           'FIELD_INVALID',

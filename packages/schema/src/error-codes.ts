@@ -37,12 +37,13 @@ export const ERROR_CODES = {
     exit: 1,
   },
   EVENT_UNKNOWN: {
-    meaning: 'A push has no event field, or one siphook does not know.',
+    meaning: 'A push names an event siphook does not know.',
     status: 400,
     exit: 1,
   },
   EVENT_INVALID: {
-    meaning: 'A push lacks a field the event cannot do without, such as callId.',
+    meaning:
+      'A push lacks event or callId, sends one twice with different values, or has a callId over 256 characters.',
     status: 400,
     exit: 1,
   },
@@ -92,6 +93,15 @@ export const ERROR_CODES = {
   FIELD_INVALID: { meaning: 'A field has a value outside what the contract allows.', exit: 1 },
   FIELD_UNKNOWN: { meaning: 'A field is not part of the model (strict objects only).', exit: 1 },
   FIELD_REPEATED: { meaning: 'A single-valued field appears more than once.', exit: 1 },
+  FIELD_TOO_LONG: {
+    meaning: 'A push value is longer than EVENT_LIMITS allows; it was dropped (a warning).',
+    exit: 1,
+  },
+  FIELD_TOO_MANY: {
+    meaning:
+      'A push has more list entries or unknown fields than EVENT_LIMITS allows; the rest were dropped (a warning).',
+    exit: 1,
+  },
 
   // Response model and XML
   RESPONSE_INVALID: {
@@ -108,7 +118,8 @@ export const ERROR_CODES = {
     exit: 1,
   },
   XML_ENCODING: {
-    meaning: 'The XML declaration names an encoding siphook does not read.',
+    meaning:
+      'The XML declaration names an encoding other than UTF-8, ISO-8859-1 or US-ASCII, or contradicts a UTF-8 byte order mark.',
     exit: 1,
   },
   XML_ROOT: {
@@ -168,6 +179,7 @@ export const ERROR_CODES = {
     exit: 1,
   },
   WAV_TRUNCATED: { meaning: 'The file or body ends before the declared data does.', exit: 1 },
+  WAV_STALLED: { meaning: 'The body stops arriving after the WAV header.', exit: 1 },
   WAV_PARTIAL_FRAME: { meaning: 'The data size is not a whole number of sample frames.', exit: 1 },
   WAV_FORMAT_TAG: { meaning: 'The audio is not PCM (format tag 1).', exit: 1 },
   WAV_EXTENSIBLE: {
@@ -193,7 +205,8 @@ export const ERROR_CODES = {
   WAV_WORKER_FAILED: { meaning: 'A conversion worker thread died; only its job failed.', exit: 2 },
   CONVERT_ABORTED: { meaning: 'A conversion was cancelled.', exit: 2 },
   CONVERT_OUTPUT_INVALID: {
-    meaning: 'A conversion produced output that does not check as playable.',
+    meaning:
+      'A conversion produced output that is not playable, or whose duration or level disagrees with the source (a decoder fault).',
     exit: 1,
   },
   FFMPEG_NOT_FOUND: { meaning: 'No ffmpeg binary was found.', exit: 2 },

@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isHttpUrl } from '@siphook/schema';
 import { isSiphookError } from '@siphook/schema/errors';
 import {
   type CheckUrlResult,
@@ -154,16 +155,6 @@ function unreadable(
   return outcome;
 }
 
-/** True for an absolute http(s) URL with a host, as checkUrl needs it. */
-function isHttpUrl(input: string): boolean {
-  try {
-    const url = new URL(input);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
 async function checkInput(input: string, timeoutMs: number): Promise<WavCheckOutcome> {
   // A malformed URL argument is a usage error (exit 2), not a verdict on a prompt.
   if (URL_INPUT.test(input) && !isHttpUrl(input))
@@ -209,21 +200,6 @@ async function checkInput(input: string, timeoutMs: number): Promise<WavCheckOut
   }
 }
 
-/** The short form of a problem: `sample rate 44100 Hz, expected 8000 Hz`. */
-function shortProblem(problem: WavProblem): string {
-  if (problem.code === 'WAV_NOT_RIFF' && problem.received !== undefined) {
-    return `not a WAV file: ${problem.received}; convert it with \`siphook wav convert\``;
-  }
-  if (
-    problem.field !== undefined &&
-    problem.received !== undefined &&
-    problem.expected !== undefined
-  ) {
-    return `${problem.field} ${problem.received}, expected ${problem.expected}`;
-  }
-  return problem.message;
-}
-
 function summary(info: WavInfo | undefined): string {
   if (info?.format === undefined) return '';
   const duration =
@@ -238,13 +214,15 @@ function formatError(outcome: WavCheckOutcome): string {
   ]);
 }
 
+/**
+ * One line per input, in the words of each problem's message (what --json prints as `message`);
+ * problems are separated by ` | `, since a message itself may contain `;`.
+ */
 function formatOutcome(outcome: WavCheckOutcome): string {
-  const warnings = outcome.warnings
-    .map((warning) => `; warning: ${shortProblem(warning)}`)
-    .join('');
+  const warnings = outcome.warnings.map((warning) => ` | warning: ${warning.message}`).join('');
   if (outcome.ok) return `${outcome.input}: ok${summary(outcome.info)}${warnings}`;
   return clipMessage(
-    `${outcome.input}: ${outcome.problems.map(shortProblem).join('; ')}${warnings}`,
+    `${outcome.input}: ${outcome.problems.map((problem) => problem.message).join(' | ')}${warnings}`,
     [outcome.input],
   );
 }
