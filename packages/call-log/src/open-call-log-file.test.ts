@@ -110,6 +110,20 @@ describe('openCallLogFile', () => {
     });
   });
 
+  it('shows a field of an unexpected shape as a warning, not an error', () => {
+    const store = open();
+    store.append([
+      toPushRecord({
+        ...exchange(newCall('odd'), DIAL),
+        body: 'event=newCall&callId=odd&direction=in&from=%2B49211&to=4915791234567',
+      }),
+    ]);
+    const call = store.listCalls(query()).calls[0];
+    expect(call?.outcome).toBe('dialed');
+    expect(call?.worstProblem).toMatchObject({ severity: 'warning', code: 'FIELD_INVALID' });
+    expect(call?.worstProblem?.message).toMatch(/^from: expected/);
+  });
+
   it('lists newest first, a page at a time, filtered by number, outcome and date', () => {
     const store = open();
     const day = Date.parse('2026-05-01T10:00:00Z');

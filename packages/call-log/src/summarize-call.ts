@@ -98,6 +98,13 @@ export function analyzePush(push: SummarizedPush): PushAnalysis {
       `answered in ${Math.round(push.durationMs)} ms; sipgate.io waits about ${ANSWER_DEADLINE_MS} ms`,
     );
   }
+  // Fields of an unexpected shape are kept by the decoder, as sipgate.io may send them: warnings.
+  const warnings = push.decoded?.['warnings'];
+  if (Array.isArray(warnings)) {
+    for (const warning of warnings as { code?: unknown; message?: unknown }[]) {
+      add('warning', String(warning.code ?? 'FIELD_INVALID'), String(warning.message ?? ''));
+    }
+  }
   if (push.decodeError !== null && push.status < 400) {
     add('warning', push.decodeError.code, `answered although ${push.decodeError.message}`);
   }
