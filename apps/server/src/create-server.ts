@@ -226,6 +226,7 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
       onHangup: `${callbackBase}/hangup`,
     });
     const debug = logger.isLevelEnabled('debug');
+    const recording = callLog?.recorder !== undefined;
     const handler = createWebhookHandler({
       publicUrl: url,
       signature:
@@ -236,13 +237,23 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
       ...(config.maxBodyBytes === undefined ? {} : { maxBodyBytes: config.maxBodyBytes }),
       ...(config.deadlineMs === undefined ? {} : { deadlineMs: config.deadlineMs }),
       logger,
+      ...(callLog?.recorder === undefined ? {} : { callLog: callLog.recorder }),
       onNewCall: (event, call) => {
         const response = runner.newCall(event, call.state as FlowState);
-        // `call.log` makes a pino child logger: only worth it when the line is written.
-        if (debug) call.log.debug({ route: runner.routeFor(event) ?? null }, 'flow route');
+        // Looked up only for a reader: the debug line, or the call log.
+        if (debug || recording) {
+          const route = runner.routeFor(event);
+          call.annotate({ route });
+          // `call.log` makes a pino child logger: only worth it when the line is written.
+          if (debug) call.log.debug({ route: route ?? null }, 'flow route');
+        }
         return response;
       },
-      onDtmf: (event, call) => runner.dtmf(event, call.state as FlowState),
+      onDtmf: (event, call) => {
+        // Named before dtmf() moves the call on to the branch.
+        if (recording) call.annotate({ branch: runner.branchFor(event, call.state as FlowState) });
+        return runner.dtmf(event, call.state as FlowState);
+      },
       onAnswer: (event, call) => {
         call.log.info({ user: event.user }, 'call answered');
       },

@@ -1,13 +1,17 @@
 import { ResponseSchema } from '@siphook/schema';
+import type { CheckVerdict } from '@siphook/webhook';
 import { z } from 'zod';
 
 /**
  * What a check on a push found: `valid` (checked and passed), `invalid` (checked and refused),
  * `missing` (required but not sent) or `unchecked` (the check is off). Never the secret itself.
  */
-export const CheckVerdictSchema = z.enum(['valid', 'invalid', 'missing', 'unchecked']);
-/** The verdict of a signature or Basic-auth check. */
-export type CheckVerdict = z.infer<typeof CheckVerdictSchema>;
+export const CheckVerdictSchema = z.enum([
+  'valid',
+  'invalid',
+  'missing',
+  'unchecked',
+]) satisfies z.ZodType<CheckVerdict>;
 
 /**
  * How a call went, worst first as the list shows it: `error` (a push got an error answer, invalid

@@ -1,7 +1,8 @@
 import { describeReceived, SiphookError } from '@siphook/schema';
+import type { CallLogSink, PushExchange } from '@siphook/webhook';
 import type { CallLogStore } from './call-log-store.js';
 import type { PushRecordInput } from './call-record.js';
-import { type PushExchange, toPushRecord } from './push-exchange.js';
+import { toPushRecord } from './push-exchange.js';
 
 /** Options of {@link createCallLog}. */
 export interface CallLogOptions {
@@ -26,7 +27,7 @@ export interface CallLogOptions {
  * queue is turned into records and saved in one batch, after the answers went out, at most
  * `batchMs` later (sooner when 512 are waiting). Call {@link CallLog.flush} before exiting.
  */
-export interface CallLog {
+export interface CallLog extends CallLogSink {
   /** Queues one push and its answer. Never throws. */
   record(exchange: PushExchange): void;
   /** Resolves once everything queued so far is saved (or has failed). */

@@ -20,7 +20,6 @@ export {
   CallSummarySchema,
   type CallView,
   CallViewSchema,
-  type CheckVerdict,
   CheckVerdictSchema,
   type InspectedPush,
   InspectedPushSchema,
@@ -53,7 +52,7 @@ export {
   openCallLogFile,
 } from './open-call-log-file.js';
 export { parseRetention } from './parse-retention.js';
-export { decodePushRecord, type PushExchange, toPushRecord } from './push-exchange.js';
+export { decodePushRecord, toPushRecord } from './push-exchange.js';
 export { type ReadWaveformOptions, readWaveform } from './read-waveform.js';
 export {
   type InspectorServer,

@@ -4,39 +4,9 @@ import {
   EVENT_NAMES,
   type EventName,
   isSiphookError,
-  type WebhookEvent,
 } from '@siphook/schema';
-import type { CheckVerdict, PushRecord, PushRecordInput } from './call-record.js';
-
-/**
- * One push and its answer as a webhook handler saw them: what {@link CallLog.record} takes. It
- * may carry secrets (the Authorization and X-Sipgate-Signature headers): they are dropped before
- * anything is stored.
- */
-export interface PushExchange {
-  /** When the push arrived, in ms since the epoch. */
-  receivedAt: number;
-  method: string;
-  /** The path (and query) the push was posted to. */
-  path: string;
-  remoteAddress?: string | undefined;
-  headers: Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
-  /** The raw body as received. */
-  body: Uint8Array | string;
-  /** The decoded event, when the handler got that far. */
-  event?: WebhookEvent | undefined;
-  /** The answer: status, Content-Type and body. */
-  status: number;
-  contentType?: string | undefined;
-  answer: string;
-  /** From arrival to answer, in ms. */
-  durationMs: number;
-  signature?: CheckVerdict | undefined;
-  basicAuth?: CheckVerdict | undefined;
-  /** The flow route (newCall) and Gather branch (dtmf) taken, for servers that run flows. */
-  route?: string | undefined;
-  branch?: string | undefined;
-}
+import type { PushExchange } from '@siphook/webhook';
+import type { PushRecord, PushRecordInput } from './call-record.js';
 
 /** Headers that hold secrets or nothing worth keeping; never stored. */
 const SECRET_HEADERS = new Set([

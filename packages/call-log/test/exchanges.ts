@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { encodeEvent, type ResponseInput, type WebhookEventInput } from '@siphook/schema';
+import type { PushExchange } from '@siphook/webhook';
 import { encodeResponse } from '@siphook/xml';
-import type { PushExchange } from '../src/push-exchange.js';
 
 /** A push as the webhook would hand it over: a real form body and a real XML answer. */
 export function exchange(
