@@ -11,6 +11,7 @@ import autocannon from 'autocannon';
 
 const SELF = fileURLToPath(import.meta.url);
 const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' };
+let calls = 0;
 
 if (process.argv[2] === '--serve') await serve(process.argv[3]);
 else await main();
@@ -47,7 +48,6 @@ function cpuMicros(pid) {
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
 }
 
-let calls = 0;
 /** Whole calls: each connection posts newCall, dtmf and hangup of a call of its own, in turn. */
 function load(url, duration) {
   const push = (path, body) => ({
