@@ -2,12 +2,12 @@
 // run. Each server runs in its own child process; autocannon in the parent plays whole calls of the
 // demo flow (newCall → Gather, dtmf 1 → Dial, hangup), each call with its own callId, so the log
 // holds as many calls as were placed. The two cases alternate over several rounds; medians.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { cpuMicros, startChildServer } from './lib/child-server.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' };
@@ -26,26 +26,6 @@ async function serve(file) {
   });
   process.stdout.write(`${server.listenUrl}\n`);
   process.once('SIGTERM', () => server.close().then(() => process.exit(0)));
-}
-
-function startServer(file) {
-  const child = spawn(process.execPath, [SELF, '--serve', file], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes('\n')) resolve({ child, url: out.trim() });
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-}
-
-/** CPU time (user + system) a child process has used so far, in µs (Linux). */
-function cpuMicros(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
 }
 
 /** Whole calls: each connection posts newCall, dtmf and hangup of a call of its own, in turn. */
@@ -82,8 +62,8 @@ async function main() {
   const folder = mkdtempSync(path.join(tmpdir(), 'siphook-bench-call-log-'));
   const file = path.join(folder, 'calls.db');
   const cases = [
-    { name: 'siphook server', server: await startServer('-') },
-    { name: 'siphook server --call-log', server: await startServer(file) },
+    { name: 'siphook server', server: await startChildServer(SELF, '-') },
+    { name: 'siphook server --call-log', server: await startChildServer(SELF, file) },
   ];
   try {
     for (const item of cases) {
@@ -133,6 +113,10 @@ async function main() {
   }
   console.log('');
   console.log(`calls in the log afterwards: ${logged.toLocaleString('en')}`);
-  console.log(`load average (1 / 5 / 15 min): ${loadavg().map((value) => value.toFixed(1)).join(' / ')}`);
+  console.log(
+    `load average (1 / 5 / 15 min): ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' / ')}`,
+  );
   if (ratio > 1.15 || on.errors + off.errors > 0) process.exitCode = 1;
 }
