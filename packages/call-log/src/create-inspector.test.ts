@@ -125,7 +125,7 @@ describe('createInspector', () => {
     const asset = await get(`/${script}`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    expect((await get('')).headers.get('location')).toBe('/inspect/');
+    expect((await get('')).headers.get('location')).toBe('inspect/');
     for (const probe of ['/../package.json', '/assets/../../package.json', '/%2e%2e/index.js']) {
       expect((await get(probe)).status, probe).toBe(404);
     }
@@ -177,7 +177,7 @@ describe('createInspector', () => {
     const tokened = createInspector({ reader: log, auth: { token } });
     const link = await tokened.handle(new Request(`${BASE}/?token=${token}&call=1`));
     expect(link.status).toBe(303);
-    expect(link.headers.get('location')).toBe('/inspect/?call=1');
+    expect(link.headers.get('location')).toBe('./?call=1');
     const cookie = link.headers.get('set-cookie')!;
     expect(cookie).toContain('HttpOnly');
     const withCookie = await tokened.handle(

@@ -105,11 +105,13 @@ export function createInspector(options: InspectorOptions): Inspector {
         // Trade the token in the link for a cookie, so it leaves the address bar and the page's
         // own requests (fetch, EventSource) carry it.
         url.searchParams.delete('token');
+        // Relative, and the cookie for the whole origin: behind a proxy the page may live under
+        // a longer path than the one seen here.
         return new Response(null, {
           status: 303,
           headers: {
-            Location: `${url.pathname}${url.search}`,
-            'Set-Cookie': `${INSPECT_TOKEN_COOKIE}=${token}; Path=${base}/; HttpOnly; SameSite=Strict`,
+            Location: `${lastSegment(url.pathname) || './'}${url.search}`,
+            'Set-Cookie': `${INSPECT_TOKEN_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`,
             'Cache-Control': 'no-store',
           },
         });
@@ -124,7 +126,7 @@ export function createInspector(options: InspectorOptions): Inspector {
       }
     }
     const rest = url.pathname.slice(base.length);
-    if (rest === '') return redirect(`${base}/${url.search}`);
+    if (rest === '') return redirect(`${lastSegment(base)}/${url.search}`);
     if (rest === '/' || rest === '/index.html') return page(assets.get('index.html'));
     if (rest.startsWith('/api/')) return api(rest.slice(5), url, request);
     const asset = assets.get(rest.slice(1));
@@ -202,6 +204,11 @@ export function createInspector(options: InspectorOptions): Inspector {
     },
     close: live.close,
   };
+}
+
+/** The part of a path after its last `/`; relative links built from it survive a proxy prefix. */
+function lastSegment(pathname: string): string {
+  return pathname.slice(pathname.lastIndexOf('/') + 1);
 }
 
 function withBearer(request: Request, token: string): Request {
