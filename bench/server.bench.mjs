@@ -11,13 +11,14 @@
 // Goals (issue "one statement of each rule"): server CPU per request of (b) ≤ 1.3× (a); of (c)
 // ≤ (a) + 1.5× one RSA-4096 verification as `openssl speed rsa4096` measures it here.
 // BENCH_COMPARE_DIR=<another checkout, built> adds its (b) and (c) at info, for before/after.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
+import { cpuMicros, startChildServer } from './lib/child-server.mjs';
 import { loadAverageLine } from './lib/compare.mjs';
 import { readCapture } from './lib/read-capture.mjs';
 
@@ -63,28 +64,7 @@ async function serve(kind) {
 }
 
 function startServer(kind, env = {}) {
-  const child = spawn(process.execPath, [SELF, '--serve', kind], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes('\n')) resolve({ child, url: out.trim() });
-    });
-    child.on('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
-  });
-}
-
-/** CPU time (user + system) a child process has used so far, in µs; undefined off Linux. */
-function cpuMicros(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // clock ticks (USER_HZ 100)
-  } catch {
-    return undefined;
-  }
+  return startChildServer(SELF, kind, env);
 }
 
 function fetchOnce(url, headers, body) {

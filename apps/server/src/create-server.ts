@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net, { type AddressInfo, type Socket } from 'node:net';
+import path from 'node:path';
 import { type AudioHost, createAudioHost } from '@siphook/audio-host';
 import { isSiphookError, SiphookError } from '@siphook/schema';
 import {
@@ -15,6 +16,7 @@ import type { SayInput } from './flow-schema.js';
 import { type LoadedFlow, loadFlow } from './load-flow.js';
 import { createLogDestination, type LogDestination } from './log-destination.js';
 import { prepareSayPrompts, type SayPrompts } from './say-prompts.js';
+import type { ServerCallLog } from './serve-call-log.js';
 import {
   type ResolvedServerConfig,
   resolveServerConfig,
@@ -39,6 +41,8 @@ export interface SiphookServer {
   config: ResolvedServerConfig;
   /** The pino logger the server writes to. */
   logger: Logger;
+  /** The inspector page (`<url>/inspect/`), when the server keeps a call log. */
+  inspectUrl?: string;
   /**
    * Stops accepting connections, lets in-flight requests finish (cut after `graceMs`), and closes
    * the audio host. Resolves once everything is closed; calling it again returns the same promise.
@@ -67,6 +71,8 @@ export const SERVER_TIMEOUTS = Object.freeze({
  * `Connection: close`), instead of having its request cut with the connection.
  */
 const SHUTDOWN_IDLE_MS = 500;
+/** The inspector page over the call log (with `callLog` only). */
+const INSPECT_PATH = '/inspect';
 
 /**
  * Starts the reference webhook server: the flow answers newCall and dtmf pushes, its prompts are
@@ -106,6 +112,22 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
     );
   }
 
+  // Loaded only for a call log: a server without one never loads SQLite.
+  const callLog: ServerCallLog | undefined =
+    config.callLog === undefined
+      ? undefined
+      : (await import('./serve-call-log.js')).openServerCallLog(
+          {
+            file: path.resolve(resolved.cwd, config.callLog),
+            retentionMs: config.callLogRetentionMs,
+            hashNumbers: config.callLogHashNumbers,
+            auth: config.inspectAuth,
+            host: resolved.host,
+            basePath: INSPECT_PATH,
+          },
+          logger,
+        );
+
   // The listener is attached before listening, but the parts it dispatches to need the public
   // URL, which with port 0 is known only once listening: until then it answers 503.
   let audio: NodeListener | undefined;
@@ -119,13 +141,8 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
     // Answered after shutdown began: the client must not send on this connection again.
     if (closing) response.setHeader('Connection', 'close');
     let target = request.url ?? '/';
-    if (prefix !== '' && target.startsWith(prefix)) {
-      const next = target.charCodeAt(prefix.length);
-      // Only a whole path segment: `/sipgate/…`, `/sipgate` or `/sipgate?…`, not `/sipgatex`.
-      if (Number.isNaN(next) || next === 0x2f || next === 0x3f) {
-        target = target.slice(prefix.length) || '/';
-      }
-    }
+    // Only a whole path segment: `/sipgate/…`, `/sipgate` or `/sipgate?…`, not `/sipgatex`.
+    if (prefix !== '' && isUnder(target, prefix)) target = target.slice(prefix.length) || '/';
     if (target.startsWith(SAY_PREFIX) && sayAudio !== undefined) {
       request.url = target;
       sayAudio(request, response);
@@ -134,6 +151,11 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
     if (target.startsWith(AUDIO_PREFIX) && audio !== undefined) {
       request.url = target;
       audio(request, response);
+      return;
+    }
+    if (callLog?.inspector !== undefined && isUnder(target, INSPECT_PATH)) {
+      request.url = target;
+      callLog.inspector(request, response);
       return;
     }
     if (target === HEALTH_PATH || target.startsWith(`${HEALTH_PATH}?`)) {
@@ -158,7 +180,12 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
     connections.add(socket),
   );
 
-  await listen(server, resolved.port, resolved.host);
+  try {
+    await listen(server, resolved.port, resolved.host);
+  } catch (error) {
+    await callLog?.close();
+    throw error;
+  }
   const listenUrl = urlOfAddress(server, resolved.tls !== undefined);
   const url = resolved.publicUrl ?? listenUrl;
   prefix = new URL(url).pathname.replace(/\/+$/, '');
@@ -199,6 +226,7 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
       onHangup: `${callbackBase}/hangup`,
     });
     const debug = logger.isLevelEnabled('debug');
+    const recording = callLog?.recorder !== undefined;
     const handler = createWebhookHandler({
       publicUrl: url,
       signature:
@@ -209,13 +237,23 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
       ...(config.maxBodyBytes === undefined ? {} : { maxBodyBytes: config.maxBodyBytes }),
       ...(config.deadlineMs === undefined ? {} : { deadlineMs: config.deadlineMs }),
       logger,
+      ...(callLog?.recorder === undefined ? {} : { callLog: callLog.recorder }),
       onNewCall: (event, call) => {
         const response = runner.newCall(event, call.state as FlowState);
-        // `call.log` makes a pino child logger: only worth it when the line is written.
-        if (debug) call.log.debug({ route: runner.routeFor(event) ?? null }, 'flow route');
+        // Looked up only for a reader: the debug line, or the call log.
+        if (debug || recording) {
+          const route = runner.routeFor(event);
+          call.annotate({ route });
+          // `call.log` makes a pino child logger: only worth it when the line is written.
+          if (debug) call.log.debug({ route: route ?? null }, 'flow route');
+        }
         return response;
       },
-      onDtmf: (event, call) => runner.dtmf(event, call.state as FlowState),
+      onDtmf: (event, call) => {
+        // Named before dtmf() moves the call on to the branch.
+        if (recording) call.annotate({ branch: runner.branchFor(event, call.state as FlowState) });
+        return runner.dtmf(event, call.state as FlowState);
+      },
       onAnswer: (event, call) => {
         call.log.info({ user: event.user }, 'call answered');
       },
@@ -230,6 +268,7 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await audioHost?.close();
     await sayHost?.close();
+    await callLog?.close();
     throw error;
   }
 
@@ -253,6 +292,8 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
       clearInterval(sweep);
       await audioHost?.close();
       await sayHost?.close();
+      // After the last request: every push answered is saved before the file closes.
+      await callLog?.close();
       logger.flush?.();
       own?.destination.end();
     })();
@@ -278,8 +319,18 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
     flow,
     config: resolved,
     logger,
+    ...(callLog?.inspector === undefined
+      ? {}
+      : { inspectUrl: `${withoutCredentials(url)}${INSPECT_PATH}/` }),
     close,
   };
+}
+
+/** True for `path` itself and what lies below it: `/inspect`, `/inspect/…`, `/inspect?…`. */
+function isUnder(target: string, path: string): boolean {
+  if (!target.startsWith(path)) return false;
+  const next = target.charCodeAt(path.length);
+  return Number.isNaN(next) || next === 0x2f || next === 0x3f;
 }
 
 function noPrompt(name: string): never {

@@ -141,4 +141,35 @@ describe('createFlowRunner', () => {
       { action: 'Play', url: 'https://cdn.example/x.wav' },
     ]);
   });
+
+  it('names the branch a dtmf push takes, before the push moves the call on', () => {
+    const flow = runner({
+      routes: [
+        {
+          name: 'menu',
+          actions: [
+            {
+              gather: {
+                play: 'menu.wav',
+                retries: 1,
+                branches: { '1': ['hangup'], default: ['retry'], timeout: ['reject'] },
+              },
+            },
+          ],
+        },
+      ],
+      prompts: '.',
+    } as FlowInput);
+    const state: FlowState = {};
+    expect(flow.branchFor(dtmf('1'), state)).toBeUndefined();
+    flow.newCall(newCall(), state);
+    expect(flow.branchFor(dtmf('1'), state)).toBe('1');
+    expect(flow.branchFor(dtmf('7'), state)).toBe('default');
+    expect(flow.branchFor(dtmf(''), state)).toBe('retry');
+    flow.dtmf(dtmf(''), state);
+    expect(flow.branchFor(dtmf(''), state)).toBe('timeout');
+    expect(flow.dtmf(dtmf(''), state)).toEqual({
+      actions: [{ action: 'Reject', reason: 'rejected' }],
+    });
+  });
 });

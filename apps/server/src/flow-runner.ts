@@ -61,6 +61,12 @@ export interface FlowRunner {
   dtmf(event: DtmfEvent, state: FlowState): FlowResponse;
   /** Name of the route a newCall would take, or undefined (for logs and tests). */
   routeFor(event: NewCallEvent): string | undefined;
+  /**
+   * The branch a dtmf push would take, before {@link FlowRunner.dtmf} moves the call on: the
+   * branch's key (`1`, `default`, `timeout`), `retry`, or `after` (no branch: the flow goes on
+   * after the gather); undefined when the call awaits no gather. For logs and the call log.
+   */
+  branchFor(event: DtmfEvent, state: FlowState): string | undefined;
 }
 
 interface Sequence {
@@ -238,6 +244,32 @@ export function createFlowRunner(flow: Flow, options: FlowRunnerOptions): FlowRu
   const nothing: FlowResponse = deepFreeze({ actions: [] });
   const newCallResponses = new Map<Walk, FlowResponse>();
 
+  /**
+   * Which branch of the awaited gather the digits take: its key (`1`, `default`, `timeout`),
+   * `retry` when nothing was entered and the gather is asked again, or `after` when the gather
+   * has no branch for them and the flow goes on after it. Undefined when no gather is awaited.
+   */
+  const chooseBranch = (
+    event: DtmfEvent,
+    state: FlowState,
+  ): { key: string; gather: GatherNode; branch: Sequence | undefined } | undefined => {
+    const position = state.flow;
+    const gather = position === undefined ? undefined : gathers.get(position.at);
+    if (position === undefined || gather === undefined) return undefined;
+    const digits = event.dtmf;
+    if (digits === '') {
+      if (position.noInput < gather.retries) return { key: 'retry', gather, branch: undefined };
+      if (gather.noDigits !== undefined) return { key: 'timeout', gather, branch: gather.noDigits };
+    } else {
+      const branch = gather.branches.get(digits);
+      if (branch !== undefined) return { key: digits, gather, branch };
+    }
+    if (gather.otherDigits !== undefined) {
+      return { key: 'default', gather, branch: gather.otherDigits };
+    }
+    return { key: 'after', gather, branch: undefined };
+  };
+
   return {
     newCall(event, state) {
       for (const route of routes) {
@@ -254,26 +286,22 @@ export function createFlowRunner(flow: Flow, options: FlowRunnerOptions): FlowRu
       return noRoute;
     },
     dtmf(event, state) {
-      const position = state.flow;
-      const gather = position === undefined ? undefined : gathers.get(position.at);
-      if (position === undefined || gather === undefined) return nothing;
-      const digits = event.dtmf;
-      let branch: Sequence | undefined;
-      if (digits === '') {
-        if (position.noInput < gather.retries) {
-          state.flow = { at: gather.id, noInput: position.noInput + 1 };
-          gather.again ??= deepFreeze({ actions: [gather.action] });
-          return gather.again;
-        }
-        branch = gather.noDigits ?? gather.otherDigits;
-      } else {
-        branch = gather.branches.get(digits) ?? gather.otherDigits;
+      const choice = chooseBranch(event, state);
+      if (choice === undefined) return nothing;
+      const { gather, branch } = choice;
+      if (choice.key === 'retry') {
+        state.flow = { at: gather.id, noInput: (state.flow?.noInput ?? 0) + 1 };
+        gather.again ??= deepFreeze({ actions: [gather.action] });
+        return gather.again;
       }
       if (branch === undefined) return run(gather.parent, gather.index + 1, state).response;
       return run(branch, 0, state).response;
     },
     routeFor(event) {
       return routes.find((route) => route.matches(event))?.name;
+    },
+    branchFor(event, state) {
+      return chooseBranch(event, state)?.key;
     },
   };
 }

@@ -11,6 +11,8 @@ export interface StartupInfo {
   audioUrl: string;
   /** `GET` here answers 200 while the server runs. */
   healthUrl: string;
+  /** The inspector page over the call log, when the server keeps one. */
+  inspectUrl?: string;
   /** The flow file, or `(object)`. */
   flow: string;
   /** Prompt files the flow plays. */
@@ -44,6 +46,7 @@ export function describeServer(server: SiphookServer, cwd: string = process.cwd(
     listenUrl: server.listenUrl,
     audioUrl: `${server.audioUrl}/`,
     healthUrl: `${server.url}/healthz`,
+    ...(server.inspectUrl === undefined ? {} : { inspectUrl: server.inspectUrl }),
     flow: server.flow.file === undefined ? '(object)' : shortPath(server.flow.file, cwd),
     prompts: server.flow.prompts,
     says: server.flow.says.length,
@@ -73,6 +76,7 @@ export function formatBanner(info: StartupInfo, options: { publicUrlGiven: boole
     '',
     `Prompts: ${info.audioUrl} (${info.prompts.length} ${info.prompts.length === 1 ? 'file' : 'files'}${info.says === 0 ? '' : `; ${info.says} say: ${info.says === 1 ? 'step' : 'steps'} under say/`})`,
     `Health:  ${info.healthUrl}`,
+    ...(info.inspectUrl === undefined ? [] : [`Calls:   ${info.inspectUrl} (the call log)`]),
     '',
   );
   if (info.signature.enabled) {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { InspectAuth } from '@siphook/call-log';
 import { createIssue, type Issue, isHttpUrl, SiphookError, summarizeIssues } from '@siphook/schema';
 import { type EngineSpec, EngineSpecSchema } from '@siphook/tts';
 import type { Logger } from 'pino';
@@ -53,6 +54,17 @@ export interface ServerConfig {
    * `<prompts folder>/.siphook-cache/say`), `timeoutMs` per prompt (default 30000).
    */
   tts?: { engine?: EngineSpec; cacheDir?: string; timeoutMs?: number };
+  /**
+   * Record every push and its answer into this SQLite file (relative to `cwd`) and serve the
+   * inspector page at `/inspect/` (see `@siphook/call-log`). Off by default.
+   */
+  callLog?: string;
+  /** How long calls stay in the call log, in ms. Default 30 days; 0 keeps every call. */
+  callLogRetentionMs?: number;
+  /** Store phone numbers in the call log as keyed hashes. Default false. */
+  callLogHashNumbers?: boolean;
+  /** Basic auth or a token for `/inspect/`; required when `host` is not loopback. */
+  inspectAuth?: InspectAuth;
 }
 
 /** The log levels pino knows, plus `silent`. */

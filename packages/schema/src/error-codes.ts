@@ -313,6 +313,26 @@ export const ERROR_CODES = {
   FLOW_RETRY_OUTSIDE_GATHER: { meaning: 'A retry stands outside a gather.', exit: 1 },
   FLOW_PROMPT_MISSING: { meaning: 'A prompt the flow plays does not exist.', exit: 1 },
 
+  // Call log and inspector
+  CALL_LOG_INVALID: {
+    meaning:
+      'The call log file is not a readable SQLite database, is corrupt, belongs to another program or to a newer siphook.',
+    exit: 2,
+  },
+  CALL_UNKNOWN: { meaning: 'No call with that callId is in the call log.', status: 404, exit: 2 },
+  QUERY_INVALID: {
+    meaning: 'A query parameter of the inspector API is malformed.',
+    status: 400,
+    exit: 2,
+  },
+  ROUTE_UNKNOWN: { meaning: 'No inspector page or API route at that path.', status: 404, exit: 2 },
+  INSPECT_AUTH_INVALID: {
+    meaning:
+      'A request to the inspector lacks the --inspect-auth credentials or token, or carries wrong ones.',
+    status: 401,
+    exit: 1,
+  },
+
   // Simulator: scenarios, keys and the pushes it sends
   SCENARIO_INVALID: { meaning: 'A scenario file breaks its schema.', exit: 1 },
   SCENARIO_READ_FAILED: { meaning: 'A scenario file could not be read.', exit: 2 },

@@ -22,6 +22,7 @@ import {
 } from './push-answers.js';
 import { createPushLog, type PushLog } from './push-log.js';
 import { DEFAULT_MAX_BODY_BYTES, readBody } from './read-body.js';
+import { createPushRecorder, type PushNotes, type RecordPush } from './record-push.js';
 import { createRunHandler, type RunHandler } from './run-handler.js';
 import { createJsonLogger, describeError } from './webhook-logger.js';
 import type { WebhookOptions } from './webhook-options.js';
@@ -75,6 +76,7 @@ export function createWebhookHandler(options: WebhookOptions = {}): WebhookHandl
   const fallback = options.fallback ?? EMPTY_MODEL;
   checkFallback(fallback, wiring, fixed === undefined && !derived ? undefined : (fixed ?? PROBE));
   const runHandler: RunHandler = createRunHandler(options, store, deadlineMs, log, logger);
+  const recordPush: RecordPush | undefined = createPushRecorder(options);
   const tooLarge = bodyTooLarge(maxBodyBytes);
   const encoderLoaded = loadEncoder(wiring, fallback, log);
   let encoder: AnswerEncoder | undefined;
@@ -97,10 +99,14 @@ export function createWebhookHandler(options: WebhookOptions = {}): WebhookHandl
     const remoteAddress = info?.remoteAddress;
     let rawBody: Uint8Array | undefined;
     let event: WebhookEvent | undefined;
+    // What the handler notes for the call log (flow route, branch); only with a call log.
+    const notes: PushNotes | undefined = recordPush === undefined ? undefined : {};
     const refuse = (refusal: Refusal): Response => {
       const body = errorBody(refusal);
       const { status, code } = refusal;
-      log.finished({ startedAt, request, rawBody, remoteAddress, event, status, code, body });
+      const record = { startedAt, request, rawBody, remoteAddress, event, status, code, body };
+      log.finished(record);
+      recordPush?.(record, notes);
       return errorResponse(refusal, body);
     };
     try {
@@ -126,9 +132,9 @@ export function createWebhookHandler(options: WebhookOptions = {}): WebhookHandl
       }
       log.warnings(event);
       encoder ??= await encoderLoaded;
-      const xml = await runHandler(event, urlsOf(request), encoder);
+      const xml = await runHandler(event, urlsOf(request), encoder, notes);
       const status = 200;
-      log.finished({
+      const record = {
         startedAt,
         request,
         rawBody,
@@ -137,7 +143,10 @@ export function createWebhookHandler(options: WebhookOptions = {}): WebhookHandl
         status,
         code: 'OK',
         body: xml,
-      });
+      };
+      log.finished(record);
+      // After the answer is made; the call log itself saves later, in a batch.
+      recordPush?.(record, notes);
       return xmlResponse(xml);
     } catch (error) {
       log.error({ err: describeError(error), callId: event?.callId }, 'webhook handler failed');

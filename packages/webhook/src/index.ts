@@ -27,6 +27,12 @@ export {
 export { XML_CONTENT_TYPE } from './push-answers.js';
 export { DEFAULT_MAX_BODY_BYTES } from './read-body.js';
 export type { JwkExportable, PublicKeyInput } from './read-rsa-public-key.js';
+export type {
+  CallLogSink,
+  CheckVerdict,
+  PushExchange,
+  PushNotes,
+} from './record-push.js';
 export { sipgatePublicKey } from './sipgate-public-key.js';
 export { type NodeListener, toNodeListener } from './to-node-listener.js';
 export { createSignatureVerifier, type SignatureVerifier } from './verify-signature.js';

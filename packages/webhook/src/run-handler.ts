@@ -3,6 +3,7 @@ import type { CallState, CallStore } from './call-store.js';
 import type { CallbackUrls } from './callback-urls.js';
 import type { AnswerEncoder } from './encode-answer.js';
 import type { PushLog } from './push-log.js';
+import type { PushNotes } from './record-push.js';
 import type { WebhookLogger } from './webhook-logger.js';
 import type { CallContext, EventHandler, WebhookOptions } from './webhook-options.js';
 
@@ -11,6 +12,8 @@ export type RunHandler = (
   event: WebhookEvent,
   urls: CallbackUrls | undefined,
   encoder: AnswerEncoder,
+  /** Where `call.annotate` writes, when the handler has a call log. */
+  notes?: PushNotes | undefined,
 ) => Promise<string>;
 
 const HANDLER_NAMES: Record<EventName, 'onNewCall' | 'onAnswer' | 'onHangup' | 'onDtmf'> = {
@@ -33,7 +36,7 @@ export function createRunHandler(
   log: PushLog,
   logger: WebhookLogger,
 ): RunHandler {
-  return async (event, urls, encoder) => {
+  return async (event, urls, encoder, notes) => {
     const isNewCall = event.event === 'newCall';
     const name = HANDLER_NAMES[event.event];
     const handler = options[name] as EventHandler<WebhookEvent> | undefined;
@@ -46,7 +49,7 @@ export function createRunHandler(
         step = 'the call store (get)';
         const stored = await deadline.race(store.get(event.callId));
         step = name;
-        const call = new HandlerCall(event, stored ?? {}, logger);
+        const call = new HandlerCall(event, stored ?? {}, logger, notes);
         const result = await deadline.race(handler(event, call));
         const encoded = encoder.encode(result, isNewCall, urls);
         if (event.event !== 'hangup') {
@@ -125,13 +128,24 @@ class HandlerCall implements CallContext {
   readonly event: WebhookEvent;
   state: CallState;
   readonly #logger: WebhookLogger;
+  readonly #notes: PushNotes | undefined;
   #log: WebhookLogger | undefined;
 
-  constructor(event: WebhookEvent, state: CallState, logger: WebhookLogger) {
+  constructor(
+    event: WebhookEvent,
+    state: CallState,
+    logger: WebhookLogger,
+    notes: PushNotes | undefined,
+  ) {
     this.callId = event.callId;
     this.event = event;
     this.state = state;
     this.#logger = logger;
+    this.#notes = notes;
+  }
+
+  annotate(notes: PushNotes): void {
+    if (this.#notes !== undefined) Object.assign(this.#notes, notes);
   }
 
   get log(): WebhookLogger {

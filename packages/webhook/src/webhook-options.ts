@@ -11,6 +11,7 @@ import type {
 import type { CallState, CallStore } from './call-store.js';
 import type { AllowListOptions } from './check-source-address.js';
 import type { PublicKeyInput } from './read-rsa-public-key.js';
+import type { CallLogSink, PushNotes } from './record-push.js';
 import type { WebhookLogger } from './webhook-logger.js';
 
 type GatherInput = Extract<ActionInput, { action: 'Gather' }>;
@@ -49,6 +50,11 @@ export interface CallContext<E extends WebhookEvent = WebhookEvent> {
   state: CallState;
   /** A child of the handler's logger carrying `callId`. */
   readonly log: WebhookLogger;
+  /**
+   * Notes for the call log on this push, such as the flow route or branch taken (the inspector
+   * shows them); does nothing without a `callLog`.
+   */
+  annotate(notes: PushNotes): void;
 }
 
 /** A handler for one kind of push; may be async. */
@@ -103,4 +109,11 @@ export interface WebhookOptions {
   logger?: WebhookLogger | undefined;
   /** Where per-call state lives; default {@link createMemoryCallStore}(). */
   store?: CallStore | undefined;
+  /**
+   * Records each push and its answer after the answer is made (`createCallLog` of
+   * `@siphook/call-log`, or your own `{ record(exchange) }`): the headers, the raw body, the
+   * decoded event, the answer, its duration, the signature and Basic-auth verdicts, and the notes
+   * of `call.annotate`. Off by default.
+   */
+  callLog?: CallLogSink | undefined;
 }

@@ -34,6 +34,7 @@ describe('siphook --version and --help', () => {
       'serve-audio',
       'server',
       'simulate',
+      'inspect',
       'demo',
     ]);
     const xml = await createProgram(context(), ['xml', 'check']);

@@ -18,5 +18,6 @@ export const commands: readonly CommandEntry[] = [
   { name: 'serve-audio', load: async () => (await import('./serve-audio.js')).registerServeAudio },
   { name: 'server', load: async () => (await import('./server.js')).registerServer },
   { name: 'simulate', load: async () => (await import('./simulate.js')).registerSimulate },
+  { name: 'inspect', load: async () => (await import('./inspect.js')).registerInspect },
   { name: 'demo', load: async () => (await import('./demo.js')).registerDemo },
 ];

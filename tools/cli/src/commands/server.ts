@@ -29,6 +29,10 @@ interface ServerFlags {
   ttsEngine?: string;
   ttsEngineCmd?: string;
   ttsCache?: string;
+  callLog?: string;
+  callLogRetention: string;
+  callLogHashNumbers?: boolean;
+  inspectAuth?: string;
   json?: boolean;
 }
 
@@ -128,13 +132,35 @@ export const registerServer: RegisterCommand = (program, context) => {
       '--tts-cache <dir>',
       'folder of the say: prompts (default: <prompts folder>/.siphook-cache/say)',
     )
+    .addOption(
+      new Option(
+        '--call-log <file>',
+        'record every push and its answer into this SQLite file, and serve the inspector at /inspect/',
+      ).env('SIPHOOK_CALL_LOG'),
+    )
+    .addOption(
+      new Option(
+        '--call-log-retention <duration>',
+        'how long calls stay in the call log: 30d, 12h, 90m, 45s; 0 keeps every call',
+      )
+        .env('SIPHOOK_CALL_LOG_RETENTION')
+        .default('30d'),
+    )
+    .option('--call-log-hash-numbers', 'store phone numbers in the call log as keyed hashes')
+    .addOption(
+      new Option(
+        '--inspect-auth <user:pass|token:SECRET>',
+        'Basic auth or a token for /inspect/; required when --host is not loopback',
+      ).env('SIPHOOK_INSPECT_AUTH'),
+    )
     .option('--json', 'print the startup information as one JSON line instead of the banner')
     .addHelpText(
       'after',
       [
         '',
         'Environment: PORT, HOST, PUBLIC_URL, SIPHOOK_FLOW, SIPHOOK_BASIC_AUTH=user:pass,',
-        'SIPHOOK_SIGNATURE=off, TLS_CERT, TLS_KEY, LOG_LEVEL. Flags win over the environment.',
+        'SIPHOOK_SIGNATURE=off, TLS_CERT, TLS_KEY, LOG_LEVEL, SIPHOOK_CALL_LOG,',
+        'SIPHOOK_CALL_LOG_RETENTION, SIPHOOK_INSPECT_AUTH. Flags win over the environment.',
         '',
         'Example: siphook server --no-signature   then   npx siphook simulate http://127.0.0.1:3000/ --dtmf 1',
       ].join('\n'),
@@ -148,7 +174,7 @@ async function runServer(flags: ServerFlags, context: CommandContext): Promise<v
   let config: ServerConfig;
   let server: SiphookServer;
   try {
-    config = toConfig(flags, process.env);
+    config = await toConfig(flags, process.env);
     server = await createServer(config);
   } catch (error) {
     if (!isSiphookError(error)) throw error;
@@ -203,7 +229,7 @@ function forceExit(): void {
 }
 
 /** Flags first, then the environment, then the defaults commander already filled in. */
-function toConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): ServerConfig {
+async function toConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Promise<ServerConfig> {
   const config: ServerConfig = {
     port: flags.port ?? 3000,
     host: flags.host ?? '127.0.0.1',
@@ -225,6 +251,18 @@ function toConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): ServerConfig {
     command: '--tts-engine-cmd',
   });
   config.tts = { engine, ...(flags.ttsCache === undefined ? {} : { cacheDir: flags.ttsCache }) };
+  // The call log's module (and SQLite) is loaded only when asked for.
+  const callLogModule = () => import('@siphook/call-log');
+  if (flags.callLog !== undefined && flags.callLog !== '') {
+    const { parseRetention } = await callLogModule();
+    config.callLog = flags.callLog;
+    config.callLogRetentionMs = parseRetention(flags.callLogRetention);
+    if (flags.callLogHashNumbers === true) config.callLogHashNumbers = true;
+  }
+  if (flags.inspectAuth !== undefined && flags.inspectAuth !== '') {
+    const { parseInspectAuth } = await callLogModule();
+    config.inspectAuth = parseInspectAuth(flags.inspectAuth);
+  }
   return config;
 }
 
