@@ -84,7 +84,7 @@ describe('checkFieldsOf', () => {
           expect(accepts(value), JSON.stringify(value)).toBe(verdict);
           if (verdict) yes++;
         }),
-        { numRuns: 3000 },
+        { numRuns: 3000, seed: 20261204 },
       );
       expect(yes).toBeGreaterThan(0); // the property is not vacuous
     });
