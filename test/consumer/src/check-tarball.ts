@@ -72,7 +72,11 @@ export async function checkTarball(
 
   for (const file of files) {
     if (file.endsWith('.tsbuildinfo')) problems.push(`ships build info ${file}`);
-    const compiled = /^dist\/(.+)\.(m?js|d\.m?ts)$/.exec(file)?.[1];
+    // Files under an assets/ folder come from a bundler (the inspector page's Vite build, with
+    // hashed names), not from tsc, so they have no source file of their own name.
+    const compiled = /(^|\/)assets\//.test(file)
+      ? undefined
+      : /^dist\/(.+)\.(m?js|d\.m?ts)$/.exec(file)?.[1];
     if (sources !== undefined && compiled !== undefined) {
       const candidates = ['.ts', '.mts', '.tsx'].map((ext) =>
         path.join(sources, 'src', compiled + ext),
