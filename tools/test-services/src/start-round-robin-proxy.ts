@@ -1,0 +1,77 @@
+import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request the proxy passed on: its path and the index of the target that answered it. */
+export interface ProxiedRequest {
+  path: string;
+  target: number;
+}
+
+/** A running round-robin proxy. */
+export interface RoundRobinProxy {
+  /** `http://127.0.0.1:<port>`: give this to the clients. */
+  readonly url: string;
+  /** Every request answered so far, in order, with the target that answered it. */
+  readonly log: readonly ProxiedRequest[];
+  close(): Promise<void>;
+}
+
+/** Connection errors that mean the request never reached the target, so another may take it. */
+const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+/**
+ * A load balancer for tests, on 127.0.0.1 port 0: each request goes to the next target in turn
+ * (`http://127.0.0.1:<port>` each). Like a real balancer with passive health checks, a target that
+ * refuses the connection is skipped and the same request goes to the next one, so a killed
+ * instance costs no push. The request body is buffered so that it can be sent again.
+ */
+export async function startRoundRobinProxy(targets: readonly string[]): Promise<RoundRobinProxy> {
+  if (targets.length === 0) throw new Error('startRoundRobinProxy: expected at least one target');
+  const log: ProxiedRequest[] = [];
+  let next = 0;
+
+  const forward = (
+    incoming: IncomingMessage,
+    body: Buffer,
+    reply: ServerResponse,
+    attempt: number,
+  ): void => {
+    const index = next;
+    next = (next + 1) % targets.length;
+    const target = new URL(incoming.url ?? '/', targets[index]);
+    const headers = {
+      ...incoming.headers,
+      host: target.host,
+      'content-length': String(body.length),
+    };
+    const outgoing = request(target, { method: incoming.method, headers }, (answer) => {
+      log.push({ path: incoming.url ?? '/', target: index });
+      reply.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(reply);
+    });
+    outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      if (NOT_DELIVERED.has(error.code ?? '') && attempt < targets.length && !reply.headersSent)
+        forward(incoming, body, reply, attempt + 1);
+      else if (!reply.headersSent) reply.writeHead(502).end(`proxy: ${error.message}`);
+      else reply.destroy(error);
+    });
+    outgoing.end(body);
+  };
+
+  const server = createServer((incoming, reply) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => forward(incoming, Buffer.concat(chunks), reply, 1));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    log,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
