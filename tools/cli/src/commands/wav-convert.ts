@@ -34,7 +34,7 @@ const AUDIO_EXTENSIONS = new Set(
   ),
 );
 /** Failures that are about the environment (files, ffmpeg), not the audio: exit status 2. */
-const IO_CODES = new Set([
+export const IO_CODES: ReadonlySet<string> = new Set([
   'WAV_READ_FAILED',
   'WAV_WRITE_FAILED',
   'FFMPEG_NOT_FOUND',
@@ -42,7 +42,8 @@ const IO_CODES = new Set([
   'WAV_WORKER_FAILED',
 ]);
 
-class UsageError extends Error {}
+/** A problem with the arguments themselves (no audio in a folder, clashing outputs): exit 2. */
+export class UsageError extends Error {}
 
 function parseDbfs(value: string, low: number): number {
   const number = Number(value);
