@@ -7,6 +7,7 @@ import { createClient } from '@redis/client';
 import { isSiphookError } from '@siphook/schema/errors';
 import {
   findFreePort,
+  hasProgram,
   hasRedisServer,
   REDIS_SERVER_PACKAGE,
   type RedisServerHandle,
@@ -277,16 +278,11 @@ describe.skipIf(!haveRedis)('the Redis connection', () => {
   });
 });
 
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const haveOpenssl = hasProgram('openssl', ['version']);
+if (!haveOpenssl)
+  console.warn('openssl not found: the rediss:// test is skipped (apt-get install openssl)');
 
-describe.skipIf(!haveRedis || !hasOpenssl())('rediss:// (TLS)', () => {
+describe.skipIf(!haveRedis || !haveOpenssl)('rediss:// (TLS)', () => {
   it('connects over TLS to a redis-server with a certificate from a private CA', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'siphook-redis-tls-'));
     const file = (name: string) => join(dir, name);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { isHttpUrl } from '@siphook/schema';
 import { type ErrorCode, isSiphookError, SiphookError } from '@siphook/schema/errors';
 import { checkPlayable, checkUrl, inspectWavBytes, type WavProblem } from '@siphook/wav';
 import { parseS3Destination, type S3Destination } from './parse-s3-destination.js';
@@ -65,14 +66,9 @@ const CONTENT_TYPE = 'audio/wav';
 const CACHE_CONTROL = 'public, max-age=31536000, immutable';
 const DEFAULT_REGION = 'us-east-1';
 
+/** A base URL keys are appended to: an http(s) URL (the one rule in @siphook/schema), no query. */
 function checkHttpUrl(value: string, field: string): string {
-  const parsed = URL.canParse(value) ? new URL(value) : undefined;
-  if (
-    parsed === undefined ||
-    (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') ||
-    parsed.search !== '' ||
-    parsed.hash !== ''
-  ) {
+  if (!isHttpUrl(value) || /[?#]/.test(value)) {
     const received = value.length > 80 ? `${value.slice(0, 79)}…` : value;
     throw new SiphookError(
       'OPTIONS_INVALID',

@@ -1,5 +1,6 @@
 export { findFreePort } from './free-port.js';
 export {
+  hasProgram,
   hasRedisServer,
   REDIS_SERVER_PACKAGE,
   type RedisServerHandle,

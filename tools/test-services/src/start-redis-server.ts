@@ -7,14 +7,19 @@ import { findFreePort } from './free-port.js';
 /** The Debian package that provides `redis-server`, named in skip messages. */
 export const REDIS_SERVER_PACKAGE = 'redis-server';
 
-/** True when a `redis-server` binary runs on this machine. */
-export function hasRedisServer(): boolean {
+/** True when `program <args>` runs on this machine: `hasProgram('openssl', ['version'])`. */
+export function hasProgram(program: string, args: readonly string[] = ['--version']): boolean {
   try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    execFileSync(program, args, { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
+}
+
+/** True when a `redis-server` binary runs on this machine. */
+export function hasRedisServer(): boolean {
+  return hasProgram('redis-server');
 }
 
 /** How the server listens; plain TCP by default. */

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** One request the proxy passed on: its path and the index of the target that answered it. */
+/** One request the proxy passed on: method, path and the index of the target that answered it. */
 export interface ProxiedRequest {
+  method: string;
   path: string;
   target: number;
 }
@@ -21,14 +22,16 @@ const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'EN
 
 /**
  * A load balancer for tests, on 127.0.0.1 port 0: each request goes to the next target in turn
- * (`http://127.0.0.1:<port>` each). Like a real balancer with passive health checks, a target that
- * refuses the connection is skipped and the same request goes to the next one, so a killed
- * instance costs no push. The request body is buffered so that it can be sent again.
+ * (`http://127.0.0.1:<port>` each), with one turn per method, so that prompt GETs between two
+ * pushes do not change which instance the next push goes to. Like a real balancer with passive
+ * health checks, a target that refuses the connection is skipped and the same request goes to the
+ * next one, so a killed instance costs no push. The request body is buffered so that it can be
+ * sent again. `targets` is read on every request: fill it in once the instances know their ports
+ * (they need the proxy's URL as their public URL first).
  */
 export async function startRoundRobinProxy(targets: readonly string[]): Promise<RoundRobinProxy> {
-  if (targets.length === 0) throw new Error('startRoundRobinProxy: expected at least one target');
   const log: ProxiedRequest[] = [];
-  let next = 0;
+  const turns = new Map<string, number>();
 
   const forward = (
     incoming: IncomingMessage,
@@ -36,16 +39,22 @@ export async function startRoundRobinProxy(targets: readonly string[]): Promise<
     reply: ServerResponse,
     attempt: number,
   ): void => {
-    const index = next;
-    next = (next + 1) % targets.length;
+    const method = incoming.method ?? 'GET';
+    if (targets.length === 0) {
+      reply.writeHead(502).end('proxy: no targets yet');
+      return;
+    }
+    const index = (turns.get(method) ?? 0) % targets.length;
+    turns.set(method, index + 1);
     const target = new URL(incoming.url ?? '/', targets[index]);
     const headers = {
       ...incoming.headers,
       host: target.host,
       'content-length': String(body.length),
     };
-    const outgoing = request(target, { method: incoming.method, headers }, (answer) => {
-      log.push({ path: incoming.url ?? '/', target: index });
+    // agent: false, so a killed target never leaves a pooled socket behind.
+    const outgoing = request(target, { method, headers, agent: false }, (answer) => {
+      log.push({ method, path: incoming.url ?? '/', target: index });
       reply.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(reply);
     });

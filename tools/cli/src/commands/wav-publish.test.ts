@@ -40,19 +40,23 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** `siphook wav publish <prompts> s3://<bucket>/<prefix> --endpoint <s3rver> --manifest <file>`. */
+const publishTo = (prefix: string, manifestFile: string) =>
+  run([
+    'wav',
+    'publish',
+    path('prompts'),
+    `s3://${BUCKET}/${prefix}`,
+    '--endpoint',
+    s3.url,
+    '--manifest',
+    manifestFile,
+  ]);
+
 describe('siphook wav publish', () => {
   it('converts, uploads, checks and writes the manifest; a second run uploads nothing', async () => {
     const manifestFile = path('prompts.json');
-    const first = await run([
-      'wav',
-      'publish',
-      path('prompts'),
-      `s3://${BUCKET}/hotline`,
-      '--endpoint',
-      s3.url,
-      '--manifest',
-      manifestFile,
-    ]);
+    const first = await publishTo('hotline', manifestFile);
     expect(first.stderr).toMatch(/welcome\.wav → .*\(uploaded\)\n/);
     expect(first.code).toBe(0);
     const manifest = JSON.parse(first.stdout) as Record<string, string>;
@@ -66,16 +70,7 @@ describe('siphook wav publish', () => {
     expect(checkPlayable(inspectWavBytes(served)).ok).toBe(true);
 
     const puts = s3.requests.filter((request) => request.method === 'PUT').length;
-    const again = await run([
-      'wav',
-      'publish',
-      path('prompts'),
-      `s3://${BUCKET}/hotline`,
-      '--endpoint',
-      s3.url,
-      '--manifest',
-      manifestFile,
-    ]);
+    const again = await publishTo('hotline', manifestFile);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('(unchanged)');
     expect(again.stderr).not.toContain('(uploaded)');
@@ -90,16 +85,7 @@ describe('siphook wav publish', () => {
       'welcome.wav': 'https://cdn.example.com/old/welcome.wav',
     };
     await writeFile(manifestFile, JSON.stringify(old));
-    const result = await run([
-      'wav',
-      'publish',
-      path('prompts'),
-      `s3://${BUCKET}/failing`,
-      '--endpoint',
-      s3.url,
-      '--manifest',
-      manifestFile,
-    ]);
+    const result = await publishTo('failing', manifestFile);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       new RegExp(`upload to s3://${BUCKET}/failing/welcome\\.[0-9a-f]{16}\\.wav failed`),

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
+import { isHttpUrl } from '@siphook/schema';
 import { SiphookError } from '@siphook/schema/errors';
 import { type Command, InvalidArgumentError } from 'commander';
 import { clipMessage } from '../clip.js';
@@ -53,7 +54,7 @@ function parsePromptManifest(text: string, file: string): Record<string, string>
       : undefined;
   if (
     entries === undefined ||
-    entries.some(([, url]) => typeof url !== 'string' || !/^https?:\/\//.test(url))
+    entries.some(([, url]) => typeof url !== 'string' || !isHttpUrl(url))
   )
     throw new SiphookError(
       'OPTIONS_INVALID',
