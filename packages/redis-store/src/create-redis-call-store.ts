@@ -39,6 +39,8 @@ export interface RedisCallStoreOptions {
   tls?: ConnectionOptions;
   /** Receives one line when the connection is lost, and one when it is back. Default: silent. */
   logger?: StoreLogger;
+  /** Gives up connecting at start (say, on SIGTERM while waiting for Redis). */
+  signal?: AbortSignal;
 }
 
 /** Changes one call's state: returns the state to save, or `undefined` to end the call. */
@@ -190,13 +192,24 @@ export async function createRedisCallStore(
     down = false;
     connectedOnce = true;
   });
+  const stopWaiting = () => client.destroy();
+  options.signal?.addEventListener('abort', stopWaiting, { once: true });
   try {
+    if (options.signal?.aborted) throw options.signal.reason;
     await client.connect();
   } catch (error) {
     client.destroy();
+    if (options.signal?.aborted)
+      throw new SiphookError(
+        'STORE_UNAVAILABLE',
+        `call store: stopped waiting for Redis at ${address}`,
+        { address },
+      );
     throw firstFailure === undefined
       ? storeError(error, address, 'connecting')
       : unreachable(address, firstFailure);
+  } finally {
+    options.signal?.removeEventListener('abort', stopWaiting);
   }
 
   const keysOf = (callId: string) => {

@@ -264,6 +264,21 @@ describe.skipIf(!haveRedis)('the Redis connection', () => {
     }
   });
 
+  it('stops waiting for Redis when its signal aborts', async () => {
+    const port = await findFreePort();
+    const controller = new AbortController();
+    const pending = createRedisCallStore({
+      url: `redis://127.0.0.1:${port}`,
+      waitForConnection: true,
+      signal: controller.signal,
+    });
+    await sleep(200);
+    controller.abort();
+    const error = await rejection(pending);
+    expect(isSiphookError(error, 'STORE_UNAVAILABLE')).toBe(true);
+    expect(error.message).toBe(`call store: stopped waiting for Redis at 127.0.0.1:${port}`);
+  });
+
   it('refuses calls after close with STORE_UNAVAILABLE', async () => {
     const redis = await startRedisServer();
     const store = await createRedisCallStore({ url: redis.url });

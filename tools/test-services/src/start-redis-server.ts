@@ -33,6 +33,8 @@ export interface RedisServerHandle {
   /** `redis://127.0.0.1:<port>`, or `rediss://` with TLS. */
   readonly url: string;
   readonly port: number;
+  /** The process id of the running server (for CPU figures in benchmarks). */
+  readonly pid: number | undefined;
   /** Starts the server again on the same port (after {@link stop}), with an empty data set. */
   start(): Promise<void>;
   /** Stops the server (SIGTERM) and waits for it to exit; the port stays reserved for start(). */
@@ -133,6 +135,9 @@ export async function startRedisServer(
       return `${tls === undefined ? 'redis' : 'rediss'}://127.0.0.1:${port}`;
     },
     port,
+    get pid() {
+      return child?.pid;
+    },
     start: launch,
     stop,
     async close() {
