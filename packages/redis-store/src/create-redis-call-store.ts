@@ -127,6 +127,19 @@ function parseState(text: string, key: string): CallState {
   return state as CallState;
 }
 
+/** The JSON of a state; a value JSON cannot hold (a BigInt, a cycle) is the caller's error. */
+function stringifyState(state: CallState, callId: string): string {
+  try {
+    return JSON.stringify(state);
+  } catch (error) {
+    throw new SiphookError(
+      'STORE_FAILED',
+      `call ${callId}: the state cannot be saved as JSON: ${(error as Error).message}; expected plain JSON values`,
+      { callId },
+    );
+  }
+}
+
 /**
  * Creates the Redis call store and connects it. Each call's state is one JSON string under
  * `<prefix>:{<callId>}:state` with a TTL refreshed on every write; ending a call deletes it.
@@ -237,14 +250,14 @@ export async function createRedisCallStore(
     }
   };
 
-  const write = async (callId: string, state: CallState | undefined, token: string) => {
+  /** Writes JSON (`''` ends the call), checking the lock when a token is given. */
+  const write = async (callId: string, json: string, token: string) => {
     const keys = keysOf(callId);
-    const json = state === undefined ? '' : JSON.stringify(state);
     return runScript(
       WRITE,
       [keys.state, keys.ended, keys.lock],
       [token, json, String(ttlMs), String(Math.min(ttlMs, ENDED_MARKER_MS))],
-      state === undefined ? `ending call ${callId}` : `saving call ${callId}`,
+      json === '' ? `ending call ${callId}` : `saving call ${callId}`,
     );
   };
 
@@ -262,10 +275,10 @@ export async function createRedisCallStore(
       return text === null ? undefined : parseState(text, key);
     },
     async set(callId, state) {
-      await write(callId, state, '');
+      await write(callId, stringifyState(state, callId), '');
     },
     async delete(callId) {
-      await write(callId, undefined, '');
+      await write(callId, '', '');
     },
     async update(callId, change) {
       const keys = keysOf(callId);
@@ -293,9 +306,10 @@ export async function createRedisCallStore(
         // Short, growing pauses: the holder is usually one handler away from done.
         await sleep(Math.min(left, Number(value) || 1, MAX_LOCK_POLL_MS, 2 ** attempt));
       }
-      let next: CallState | undefined;
+      let json: string;
       try {
-        next = await change(stored === null ? undefined : parseState(stored, keys.state));
+        const next = await change(stored === null ? undefined : parseState(stored, keys.state));
+        json = next === undefined ? '' : stringifyState(next, callId);
       } catch (error) {
         // The lease would end by itself; releasing it now lets the call's next push go ahead.
         await runScript(RELEASE, [keys.lock], [token], `unlocking call ${callId}`).catch(
@@ -303,7 +317,7 @@ export async function createRedisCallStore(
         );
         throw error;
       }
-      const written = await write(callId, next, token);
+      const written = await write(callId, json, token);
       if (written === 0)
         throw new SiphookError(
           'STORE_LEASE_EXPIRED',

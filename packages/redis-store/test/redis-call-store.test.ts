@@ -192,6 +192,20 @@ describe.skipIf(!haveRedis)('createRedisCallStore against a real redis-server', 
     expect(isSiphookError(await rejection(store.get('call-10')), 'STORE_FAILED')).toBe(true);
   });
 
+  it('frees the call when its stored state or the new state is not JSON', async () => {
+    const store = await open({ prefix: 'bad-json', lockMs: 5000 });
+    await raw.set('bad-json:{call-12}:state', '{broken');
+    const broken = await rejection(store.update('call-12', (state) => state));
+    expect(isSiphookError(broken, 'STORE_FAILED')).toBe(true);
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    await raw.del('bad-json:{call-12}:state');
+    const unsaved = await rejection(store.update('call-12', () => cyclic));
+    expect(isSiphookError(unsaved, 'STORE_FAILED')).toBe(true);
+    expect(unsaved.message).toContain('cannot be saved as JSON');
+    expect(await raw.exists('bad-json:{call-12}:lock')).toBe(0);
+  });
+
   it('loads its scripts again after Redis forgot them', async () => {
     const store = await open({ prefix: 'flushed' });
     await store.update('call-11', () => ({ a: 1 }));
