@@ -1,5 +1,5 @@
+import { type BasicAuthCredentials, basicAuthIssues, isHttpUrl } from '@siphook/schema';
 import { createIssue, type Issue, SiphookError, summarizeIssues } from '@siphook/schema/errors';
-import type { BasicAuthCredentials } from './basic-auth.js';
 import type { PromptEntry, RefusedFile } from './ingest-root.js';
 
 /**
@@ -138,30 +138,8 @@ export function resolveOptions(options: AudioHostOptions): ResolvedOptions {
   optionalString(input, 'cacheDir', 'a folder path', issues);
   optionalBoolean(input, 'watch', issues);
   optionalBoolean(input, 'listing', issues);
-  const auth = input['basicAuth'];
-  if (auth !== undefined) {
-    const { username, password } = (auth ?? {}) as Record<string, unknown>;
-    if (typeof username !== 'string' || username === '' || username.includes(':')) {
-      issues.push(
-        createIssue(
-          'FIELD_INVALID',
-          'basicAuth.username',
-          'a non-empty string without ":"',
-          username,
-        ),
-      );
-    }
-    if (typeof password !== 'string' || password === '') {
-      issues.push(
-        createIssue(
-          'FIELD_INVALID',
-          'basicAuth.password',
-          'a non-empty string',
-          password === undefined ? undefined : '(hidden)',
-        ),
-      );
-    }
-  }
+  if (input['basicAuth'] !== undefined)
+    issues.push(...basicAuthIssues(input['basicAuth'], 'basicAuth'));
   const secret = input['signingSecret'];
   if (secret !== undefined && (typeof secret !== 'string' || secret.length < 16)) {
     issues.push(
@@ -214,19 +192,11 @@ export function resolveOptions(options: AudioHostOptions): ResolvedOptions {
   };
 }
 
+/** The URL rule of `@siphook/schema`; a mount point also has no query or fragment to append to. */
 function isHttpUrlWithoutQuery(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return (
-      (url.protocol === 'http:' || url.protocol === 'https:') &&
-      url.search === '' &&
-      url.hash === '' &&
-      !value.includes('?')
-    );
-  } catch {
-    return false;
-  }
+  return (
+    typeof value === 'string' && isHttpUrl(value) && !value.includes('?') && !value.includes('#')
+  );
 }
 
 function optionalString(

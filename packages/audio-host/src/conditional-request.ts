@@ -47,3 +47,28 @@ export function ifRangeAllows(
   if (value.startsWith('"') || value.startsWith('W/')) return value === etag;
   return value === lastModified;
 }
+
+/**
+ * Decides whether a request's preconditions fail, which is 412 (RFC 9110 §13.2.2, as nginx does):
+ * `If-Match` fails unless it is `*` or lists the current ETag by strong comparison (a weak tag
+ * never matches); without `If-Match`, `If-Unmodified-Since` fails when the resource changed after
+ * that date. An unparsable date is ignored.
+ *
+ * @param lastModifiedMs the resource time, already rounded down to whole seconds
+ */
+export function preconditionFails(
+  ifMatch: string | undefined,
+  ifUnmodifiedSince: string | undefined,
+  etag: string,
+  lastModifiedMs: number,
+): boolean {
+  if (ifMatch !== undefined) {
+    const header = ifMatch.trim();
+    if (header === '*') return false;
+    for (const candidate of header.split(',')) if (candidate.trim() === etag) return false;
+    return true;
+  }
+  if (ifUnmodifiedSince === undefined) return false;
+  const since = Date.parse(ifUnmodifiedSince);
+  return !Number.isNaN(since) && lastModifiedMs > since;
+}

@@ -2,10 +2,11 @@ import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
+import { createBasicAuthCheck } from '@siphook/schema';
 import { SiphookError } from '@siphook/schema/errors';
 import { type AudioHostOptions, resolveOptions } from './audio-host-options.js';
-import { createBasicAuthCheck } from './basic-auth.js';
 import { decideReply, type HostState, type Reply, type RequestHeaders } from './decide-reply.js';
+import { FILE_CHANGED, INTERNAL_ERROR } from './error-replies.js';
 import {
   ingestRoot,
   type PromptEntry,
@@ -20,6 +21,7 @@ import {
   type PromptIndex,
   type RetiredPrompt,
 } from './prompt-index.js';
+import { boundRequestBody, hasRequestBody } from './request-body.js';
 import { signName } from './signed-url.js';
 import { type RootWatcher, watchRoot } from './watch-root.js';
 
@@ -201,12 +203,8 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
     const stream = await openFileSlice(slice);
     if (stream === null) {
       void rescan().catch(() => {});
-      res.writeHead(503, {
-        'Retry-After': '1',
-        'Cache-Control': 'no-store',
-        'Content-Length': '0',
-      });
-      res.end();
+      res.writeHead(FILE_CHANGED.status, FILE_CHANGED.headers);
+      res.end(FILE_CHANGED.body);
       return;
     }
     // The client may have gone while the file was opened: nothing would ever end the stream.
@@ -243,60 +241,76 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
       return;
     }
     try {
-      res.writeHead(500, { 'Content-Length': '0', 'Cache-Control': 'no-store' });
-      res.end();
+      res.writeHead(INTERNAL_ERROR.status, INTERNAL_ERROR.headers);
+      res.end(INTERNAL_ERROR.body);
     } catch {
       res.destroy();
     }
   };
 
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
+    try {
+      const method = req.method;
+      const target = requestTarget(req, basePath);
+      if (!guarded && (method === 'GET' || method === 'HEAD')) {
+        // Fast path: the exact canonical URL of an in-memory prompt, unconditional, no Range.
+        const served = state.index.byTarget.get(target);
+        const headers = req.headers;
+        if (
+          served !== undefined &&
+          served.prompt.bytes !== null &&
+          served.retiredUntil === 0 &&
+          headers.range === undefined &&
+          headers['if-none-match'] === undefined &&
+          headers['if-modified-since'] === undefined &&
+          headers['if-match'] === undefined &&
+          headers['if-unmodified-since'] === undefined
+        ) {
+          res.writeHead(200, served.headers);
+          res.end(method === 'HEAD' ? undefined : served.prompt.bytes);
+          return;
+        }
+      }
+      const decision = decideReply(
+        state,
+        method,
+        target,
+        req.headers ?? EMPTY_HEADERS,
+        Math.floor(Date.now() / 1000),
+      );
+      if (decision.refusal !== undefined) {
+        logger?.warn(
+          {
+            method,
+            url: target.slice(0, 200),
+            status: decision.reply.status,
+            reason: decision.refusal,
+          },
+          'audio request refused',
+        );
+      }
+      send(decision.reply, req, res);
+    } catch (error) {
+      logger?.error({ error: String(error) }, 'audio request failed');
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(INTERNAL_ERROR.status, INTERNAL_ERROR.headers);
+      res.end(INTERNAL_ERROR.body);
+    }
+  };
+
   const host: AudioHost = {
     handle(req, res) {
-      try {
-        const method = req.method;
-        const target = req.url ?? '';
-        if (!guarded && (method === 'GET' || method === 'HEAD')) {
-          // Fast path: the exact canonical URL of an in-memory prompt, unconditional, no Range.
-          const served = state.index.byTarget.get(target);
-          const headers = req.headers;
-          if (
-            served !== undefined &&
-            served.prompt.bytes !== null &&
-            served.retiredUntil === 0 &&
-            headers.range === undefined &&
-            headers['if-none-match'] === undefined &&
-            headers['if-modified-since'] === undefined
-          ) {
-            res.writeHead(200, served.headers);
-            res.end(method === 'HEAD' ? undefined : served.prompt.bytes);
-            return;
-          }
-        }
-        const decision = decideReply(
-          state,
-          method,
-          target,
-          req.headers ?? EMPTY_HEADERS,
-          Math.floor(Date.now() / 1000),
-        );
-        if (decision.refusal !== undefined) {
+      if (!hasRequestBody(req.headers)) return serve(req, res);
+      boundRequestBody(
+        req,
+        res,
+        () => serve(req, res),
+        () =>
           logger?.warn(
-            {
-              method,
-              url: target.slice(0, 200),
-              status: decision.reply.status,
-              reason: decision.refusal,
-            },
-            'audio request refused',
-          );
-        }
-        send(decision.reply, req, res);
-      } catch (error) {
-        logger?.error({ error: String(error) }, 'audio request failed');
-        if (!res.headersSent)
-          res.writeHead(500, { 'Content-Length': '0', 'Cache-Control': 'no-store' });
-        res.end();
-      }
+            { method: req.method, url: (req.url ?? '').slice(0, 200), status: 413 },
+            'audio request refused: body over the limit',
+          ),
+      );
     },
 
     async fetch(request) {
@@ -308,6 +322,8 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
         url.pathname + url.search,
         {
           range: headers.get('range') ?? undefined,
+          'if-match': headers.get('if-match') ?? undefined,
+          'if-unmodified-since': headers.get('if-unmodified-since') ?? undefined,
           'if-none-match': headers.get('if-none-match') ?? undefined,
           'if-modified-since': headers.get('if-modified-since') ?? undefined,
           'if-range': headers.get('if-range') ?? undefined,
@@ -334,9 +350,9 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
         const stream = await openFileSlice(reply.file);
         if (stream === null) {
           void rescan().catch(() => {});
-          return new Response(null, {
-            status: 503,
-            headers: { 'Retry-After': '1', 'Cache-Control': 'no-store' },
+          return new Response(FILE_CHANGED.body as Uint8Array<ArrayBuffer>, {
+            status: FILE_CHANGED.status,
+            headers: FILE_CHANGED.headers,
           });
         }
         return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, {
@@ -389,7 +405,7 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
 
     prompts() {
       return state.index.prompts.map(
-        ({ bytes: _bytes, sourceKey: _key, pathMtimeMs: _mtime, ...entry }) => entry,
+        ({ bytes: _bytes, sourceKey: _key, pathIdentity: _identity, ...entry }) => entry,
       );
     },
 
@@ -415,11 +431,24 @@ export async function createAudioHost(options: AudioHostOptions): Promise<AudioH
   return host;
 }
 
+/**
+ * The request target to decide on. Express (and Connect) strip their mount path from `req.url`
+ * and keep the whole target in `req.originalUrl`: with a `basePath`, which names the whole prefix,
+ * that is the one to read, so `app.use('/audio', host.handle)` works with and without it.
+ */
+function requestTarget(req: IncomingMessage, basePath: string): string {
+  if (basePath !== '') {
+    const original = (req as { originalUrl?: unknown }).originalUrl;
+    if (typeof original === 'string') return original;
+  }
+  return req.url ?? '';
+}
+
 /** The public view of a stored prompt: without the bytes and the bookkeeping. */
 function publicEntry({
   bytes: _bytes,
   sourceKey: _key,
-  pathMtimeMs: _mtime,
+  pathIdentity: _identity,
   ...entry
 }: StoredPrompt): PromptEntry {
   return entry;

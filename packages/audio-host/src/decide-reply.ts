@@ -1,5 +1,16 @@
+import type { BasicAuthCheck } from '@siphook/schema';
 import { parseByteRange } from './byte-range.js';
-import { ifRangeAllows, isNotModified } from './conditional-request.js';
+import { ifRangeAllows, isNotModified, preconditionFails } from './conditional-request.js';
+import {
+  METHOD_NOT_ALLOWED,
+  NOT_FOUND,
+  PRECONDITION_FAILED,
+  pathRefused,
+  rangeNotSatisfiable,
+  SIGNATURE_REFUSED,
+  UNAUTHORIZED,
+} from './error-replies.js';
+import type { FileIdentity } from './file-identity.js';
 import type { PromptIndex, ServedName } from './prompt-index.js';
 import { parseRequestTarget } from './request-target.js';
 import { verifySignedQuery } from './signed-url.js';
@@ -7,6 +18,8 @@ import { verifySignedQuery } from './signed-url.js';
 /** The request headers the host reads, lower-case as node:http gives them. */
 export interface RequestHeaders {
   range?: string | undefined;
+  'if-match'?: string | undefined;
+  'if-unmodified-since'?: string | undefined;
   'if-none-match'?: string | undefined;
   'if-modified-since'?: string | undefined;
   'if-range'?: string | undefined;
@@ -19,9 +32,8 @@ export interface FileSlice {
   start: number;
   /** Inclusive. */
   end: number;
-  /** Size and mtime recorded at ingest; the file must still match them when opened. */
-  size: number;
-  mtimeMs: number;
+  /** Recorded at ingest; the opened file must still be this one. */
+  identity: FileIdentity;
 }
 
 /** What to answer: status, headers and at most one of an in-memory body or a file slice. */
@@ -39,41 +51,9 @@ export interface HostState {
   listing: boolean;
   /** The manifest served at `/` and `/index.json` when `listing` is on. */
   manifest: Uint8Array;
-  checkAuth: ((authorization: string | undefined) => boolean) | undefined;
+  checkAuth: BasicAuthCheck | undefined;
   signingSecret: string | undefined;
 }
-
-function textReply(status: number, text: string, extra: Record<string, string> = {}): Reply {
-  const body = Buffer.from(`${text}\n`, 'utf8');
-  return {
-    status,
-    headers: {
-      'Content-Type': 'text/plain; charset=utf-8',
-      'Content-Length': String(body.length),
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-      ...extra,
-    },
-    body,
-    file: null,
-  };
-}
-
-// Error replies carry no detail about the file system: the reason goes to the log only.
-const METHOD_NOT_ALLOWED = textReply(405, 'method not allowed: only GET and HEAD', {
-  Allow: 'GET, HEAD',
-});
-const BAD_REQUEST = textReply(400, 'bad request path');
-const NOT_FOUND = textReply(404, 'not found');
-const UNAUTHORIZED = textReply(401, 'authentication required', {
-  'WWW-Authenticate': 'Basic realm="siphook audio", charset="UTF-8"',
-});
-const FORBIDDEN = {
-  missing: textReply(403, 'forbidden: this host only serves signed URLs'),
-  malformed: textReply(403, 'forbidden: malformed signature'),
-  invalid: textReply(403, 'forbidden: bad signature'),
-  expired: textReply(403, 'forbidden: signed URL expired'),
-} as const;
 
 /** Why a request was refused, for the log; `undefined` for successful replies. */
 export interface Decision {
@@ -83,8 +63,8 @@ export interface Decision {
 
 /**
  * Decides the reply to one request, in this order: method (405), mount (404), request-target
- * safety (400), Basic auth (401), signature (403), lookup (404), conditionals (304), Range (206 or
- * 416), then 200. Auth comes before lookup so that nothing reveals which names exist.
+ * safety (400), Basic auth (401), signature (403), lookup (404), preconditions (412), conditionals
+ * (304), Range (206 or 416), then 200. Auth comes before lookup so that nothing reveals which names exist.
  */
 export function decideReply(
   state: HostState,
@@ -103,13 +83,15 @@ export function decideReply(
     else if (next !== 47 /* / */) return { reply: NOT_FOUND };
   }
   const parsed = parseRequestTarget(target);
-  if (!parsed.ok) return { reply: BAD_REQUEST, refusal: parsed.reason };
+  if (!parsed.ok) return { reply: pathRefused(parsed.reason), refusal: parsed.reason };
   if (state.checkAuth !== undefined && !state.checkAuth(headers.authorization)) {
     return { reply: UNAUTHORIZED, refusal: 'missing or wrong Basic credentials' };
   }
   if (state.signingSecret !== undefined) {
     const verdict = verifySignedQuery(state.signingSecret, parsed.name, parsed.query, nowSeconds);
-    if (verdict !== 'ok') return { reply: FORBIDDEN[verdict], refusal: `signature ${verdict}` };
+    if (verdict !== 'ok') {
+      return { reply: SIGNATURE_REFUSED[verdict], refusal: `signature ${verdict}` };
+    }
   }
   if (parsed.name === '' || parsed.name === 'index.json') {
     if (!state.listing) return { reply: NOT_FOUND };
@@ -134,9 +116,19 @@ export function decideReply(
   return { reply: replyFor(served, method, headers) };
 }
 
-/** The reply for a known prompt name: 304, 206, 416 or 200. */
+/** The reply for a known prompt name: 412, 304, 206, 416 or 200, in the order of RFC 9110 §13.2.2. */
 export function replyFor(served: ServedName, method: string, headers: RequestHeaders): Reply {
   const { prompt } = served;
+  if (
+    preconditionFails(
+      headers['if-match'],
+      headers['if-unmodified-since'],
+      prompt.etag,
+      prompt.mtime.getTime(),
+    )
+  ) {
+    return PRECONDITION_FAILED;
+  }
   if (
     isNotModified(
       headers['if-none-match'],
@@ -155,10 +147,7 @@ export function replyFor(served: ServedName, method: string, headers: RequestHea
   ) {
     const range = parseByteRange(headers.range, prompt.size);
     if (range.kind === 'unsatisfiable') {
-      return textReply(416, 'range not satisfiable', {
-        'Content-Range': `bytes */${prompt.size}`,
-        'Accept-Ranges': 'bytes',
-      });
+      return rangeNotSatisfiable(prompt.size);
     }
     if (range.kind === 'partial') {
       const { start, end } = range;
@@ -184,5 +173,5 @@ export function replyFor(served: ServedName, method: string, headers: RequestHea
 
 function fileSlice(served: ServedName, start: number, end: number): FileSlice {
   const { prompt } = served;
-  return { path: prompt.path, start, end, size: prompt.size, mtimeMs: prompt.pathMtimeMs };
+  return { path: prompt.path, start, end, identity: prompt.pathIdentity };
 }

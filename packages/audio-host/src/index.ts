@@ -1,4 +1,3 @@
 export type { AudioHostLogger, AudioHostOptions, IngestSummary } from './audio-host-options.js';
-export type { BasicAuthCredentials } from './basic-auth.js';
 export { type AudioHost, createAudioHost, type UrlForOptions } from './create-audio-host.js';
 export type { PromptEntry, RefusedFile } from './ingest-root.js';

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Dirent, Stats } from 'node:fs';
-import { mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
-import { extname, join, relative, sep } from 'node:path';
+import { mkdir, mkdtemp, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, extname, join, relative, sep } from 'node:path';
 import { type ErrorCode, isSiphookError } from '@siphook/schema/errors';
 import { checkPlayable, convertToPlayable, inspectWavBytes } from '@siphook/wav';
 import type { AudioHostLogger } from './audio-host-options.js';
+import { type FileIdentity, type FileRead, isSameFile, readWithIdentity } from './file-identity.js';
 
 /** A prompt the host serves, as listed by `prompts()`. */
 export interface PromptEntry {
@@ -48,8 +50,8 @@ export interface StoredPrompt extends PromptEntry {
   bytes: Uint8Array | null;
   /** Identity of the source when ingested, so that a rescan can skip unchanged files. */
   sourceKey: string;
-  /** mtime of `path` at ingest: a streamed file must still match it (and `size`) when served. */
-  pathMtimeMs: number;
+  /** The file at `path` whose bytes were checked: a streamed file must still be it when served. */
+  pathIdentity: FileIdentity;
 }
 
 /** Result of one scan of the root. */
@@ -231,21 +233,10 @@ async function ingestFile(
   // Checked after realpath: a symlink (or a symlinked folder above the file) pointing out of the
   // root is refused, whatever its name says.
   if (!real.startsWith(settings.root + sep)) {
-    return {
-      file,
-      code: 'AUDIO_OUTSIDE_ROOT',
-      reason:
-        'resolves (via a symlink) to a file outside the root; only files under the root are served',
-    };
+    return { file, code: 'AUDIO_OUTSIDE_ROOT', reason: OUTSIDE_ROOT_REASON };
   }
   if (!stats.isFile()) return { file, code: 'AUDIO_NOT_A_FILE', reason: 'is not a regular file' };
-  if (stats.size > settings.maxFileBytes) {
-    return {
-      file,
-      code: 'AUDIO_TOO_LARGE',
-      reason: `file is ${stats.size} bytes; the host ingests files up to ${settings.maxFileBytes} bytes`,
-    };
-  }
+  if (stats.size > settings.maxFileBytes) return tooLarge(file, stats.size, settings);
   const sourceKey = `${real}:${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
   const previous = settings.previous.get(file);
   if (
@@ -256,47 +247,87 @@ async function ingestFile(
   )
     return previous;
 
-  let source: Buffer;
+  // Read through one descriptor that is checked to lie under the root after opening: a folder
+  // swapped for a symlink since realpath cannot slip outside bytes in.
+  let source: FileRead;
   try {
-    source = await readFile(real);
+    source = await readWithIdentity(real, settings.root);
   } catch (error) {
+    if ((error as { code?: unknown }).code === 'AUDIO_OUTSIDE_ROOT') {
+      return { file, code: 'AUDIO_OUTSIDE_ROOT', reason: OUTSIDE_ROOT_REASON };
+    }
     return { file, code: 'AUDIO_READ_FAILED', reason: `cannot read file: ${errorText(error)}` };
   }
-  const mtime = new Date(Math.floor(stats.mtimeMs / 1000) * 1000);
+  if (source.bytes.length > settings.maxFileBytes) {
+    return tooLarge(file, source.bytes.length, settings);
+  }
+  const mtime = new Date(Math.floor(source.identity.mtimeMs / 1000) * 1000);
   const base = { name, source: file, mtime, sourceKey };
   if (WAV_EXTENSIONS.has(candidate.extension)) {
-    const verdict = checkPlayable(inspectWavBytes(source, source.length));
-    if (verdict.ok) return await stored(settings, base, real, source, false);
+    const verdict = checkPlayable(inspectWavBytes(source.bytes, source.bytes.length));
+    if (verdict.ok) return stored(settings, base, real, source, false);
     settings.logger?.info(
       { file, problems: verdict.problems.map((problem) => problem.code) },
       'WAV is not playable as is; converting',
     );
   }
-  return convertIntoCache(settings, base, real, source);
+  return convertIntoCache(settings, base, real, source.bytes);
+}
+
+const OUTSIDE_ROOT_REASON =
+  'resolves (via a symlink) to a file outside the root; only files under the root are served';
+
+function tooLarge(file: string, size: number, settings: IngestSettings): RefusedFile {
+  return {
+    file,
+    code: 'AUDIO_TOO_LARGE',
+    reason: `file is ${size} bytes; the host ingests files up to ${settings.maxFileBytes} bytes`,
+  };
 }
 
 async function convertIntoCache(
   settings: IngestSettings,
   base: Pick<StoredPrompt, 'name' | 'source' | 'mtime' | 'sourceKey'>,
-  real: string,
+  realSource: string,
   source: Buffer,
 ): Promise<StoredPrompt | RefusedFile> {
   const file = base.source;
-  const cached = join(settings.cacheDir, `${sha256(source)}.wav`);
+  const hash = sha256(source);
+  const cached = join(settings.cacheDir, `${hash}.wav`);
   const reused = await readPlayable(cached);
-  if (reused !== null) return await stored(settings, base, cached, reused, true);
+  if (reused !== null) return stored(settings, base, cached, reused, true);
+  // The converter reads a path, so it gets a copy of the bytes read and checked above, never the
+  // source path again (which a swapped folder could by then lead outside the root). The copy sits
+  // in a fresh private folder and keeps the file name: ffmpeg needs the extension for formats
+  // without a signature (raw GSM), and messages name the file.
+  let scratch: string | undefined;
   try {
+    scratch = await mkdtemp(join(tmpdir(), 'siphook-convert-'));
+    const copy = join(scratch, basename(realSource));
+    await writeFile(copy, source, { flag: 'wx' });
     await mkdir(settings.cacheDir, { recursive: true });
-    await convertToPlayable(real, cached, {
-      signal: settings.signal,
-      ...(settings.ffmpegPath === undefined ? {} : { ffmpegPath: settings.ffmpegPath }),
-    });
+    try {
+      await convertToPlayable(copy, cached, {
+        signal: settings.signal,
+        ...(settings.ffmpegPath === undefined ? {} : { ffmpegPath: settings.ffmpegPath }),
+      });
+    } catch (error) {
+      // The user knows the source, not the copy.
+      const text = errorText(error).replaceAll(JSON.stringify(copy), JSON.stringify(realSource));
+      return {
+        file,
+        code: isSiphookError(error) ? error.code : 'AUDIO_CONVERT_FAILED',
+        reason: `cannot convert to 8 kHz mono 16-bit PCM: ${text}`,
+      };
+    }
   } catch (error) {
     return {
       file,
-      code: isSiphookError(error) ? error.code : 'AUDIO_CONVERT_FAILED',
+      code: 'AUDIO_CONVERT_FAILED',
       reason: `cannot convert to 8 kHz mono 16-bit PCM: ${errorText(error)}`,
     };
+  } finally {
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   }
   const converted = await readPlayable(cached);
   if (converted === null) {
@@ -307,47 +338,44 @@ async function convertIntoCache(
     };
   }
   settings.logger?.info({ file, cached }, 'converted for Play');
-  return await stored(settings, base, cached, converted, true);
+  return stored(settings, base, cached, converted, true);
 }
 
 /**
  * Whether a stored prompt can still be served as it is: its bytes are in memory, or the file they
- * are streamed from (often the cached conversion, which may have been deleted) still has the size
- * and mtime checked at ingest. A scan ingests the source again otherwise, which re-creates a
- * missing cache file instead of answering 503 for it forever.
+ * are streamed from (often the cached conversion, which may have been deleted) is still the file
+ * checked at ingest. A scan ingests the source again otherwise, which re-creates a missing cache
+ * file instead of answering 503 for it forever.
  */
 export async function stillAtHand(prompt: StoredPrompt): Promise<boolean> {
   if (prompt.bytes !== null) return true;
   try {
-    const stats = await stat(prompt.path);
-    return stats.isFile() && stats.size === prompt.size && stats.mtimeMs === prompt.pathMtimeMs;
+    return isSameFile(await stat(prompt.path), prompt.pathIdentity);
   } catch {
     return false;
   }
 }
 
 /** Reads a cached conversion and returns it only when it is playable; a bad one is removed. */
-async function readPlayable(path: string): Promise<Buffer | null> {
-  let bytes: Buffer;
+async function readPlayable(path: string): Promise<FileRead | null> {
+  let read: FileRead;
   try {
-    bytes = await readFile(path);
+    read = await readWithIdentity(path);
   } catch {
     return null;
   }
-  if (checkPlayable(inspectWavBytes(bytes, bytes.length)).ok) return bytes;
+  if (checkPlayable(inspectWavBytes(read.bytes, read.bytes.length)).ok) return read;
   await rm(path, { force: true });
   return null;
 }
 
-async function stored(
+function stored(
   settings: IngestSettings,
   base: Pick<StoredPrompt, 'name' | 'source' | 'mtime' | 'sourceKey'>,
   path: string,
-  bytes: Buffer,
+  { bytes, identity }: FileRead,
   converted: boolean,
-): Promise<StoredPrompt> {
-  const inMemory = bytes.length <= settings.maxMemoryBytes;
-  const pathMtimeMs = inMemory ? 0 : (await stat(path)).mtimeMs;
+): StoredPrompt {
   const hash = sha256(bytes);
   const hashedName = hashedNameOf(base.name, hash);
   const info = inspectWavBytes(bytes, bytes.length);
@@ -361,8 +389,8 @@ async function stored(
     etag: `"${hash.slice(0, 32)}"`,
     hash,
     durationSeconds: info.durationSeconds,
-    bytes: inMemory ? bytes : null,
-    pathMtimeMs,
+    bytes: bytes.length <= settings.maxMemoryBytes ? bytes : null,
+    pathIdentity: identity,
   };
 }
 

@@ -1,25 +1,24 @@
-import { constants, type ReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import type { ReadStream } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import type { FileSlice } from './decide-reply.js';
-
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
+import { isSameFile, OPEN_FLAGS } from './file-identity.js';
 
 /**
- * Opens a prompt streamed from disk, refusing to follow a symlink swapped in after ingest and
- * returning `null` when the file no longer has the size and mtime that were checked at ingest
- * (then its bytes were never verified as playable, so they must not be served). Never rejects:
- * every failure is `null`, and the file handle is closed on every path that does not return a stream.
+ * Opens a prompt streamed from disk and returns `null` unless the opened file is the very file
+ * checked at ingest: same device and inode (so a folder on the way swapped for a symlink to an
+ * outside folder is refused, which `O_NOFOLLOW` alone does not catch), same size and mtime (so
+ * bytes rewritten in place, never verified as playable, are not served). Never rejects: every
+ * failure is `null`, and the file handle is closed on every path that does not return a stream.
  */
 export async function openFileSlice(slice: FileSlice): Promise<ReadStream | null> {
-  let handle: Awaited<ReturnType<typeof open>>;
+  let handle: FileHandle;
   try {
     handle = await open(slice.path, OPEN_FLAGS);
   } catch {
     return null;
   }
   try {
-    const stats = await handle.stat();
-    if (!stats.isFile() || stats.size !== slice.size || stats.mtimeMs !== slice.mtimeMs) {
+    if (!isSameFile(await handle.stat(), slice.identity)) {
       await handle.close();
       return null;
     }

@@ -36,6 +36,9 @@ describe('Basic auth', () => {
         'Basic !!!',
         'Bearer abc',
         basic('sipgate:correct', 'horse'),
+        // Non-canonical base64 that lenient decoders read as the right credentials (issue 12.7).
+        `${basic('sipgate', 'correct horse')}!!`,
+        `${basic('sipgate', 'correct horse')}==`,
       ]) {
         const response = await rawRequest(http.port, '/welcome.wav', {
           headers: { Authorization: header },
@@ -183,6 +186,31 @@ describe('options', () => {
         expect.objectContaining({ path: 'signingSecret', received: '"(5 characters)"' }),
       ],
     });
+  });
+
+  it('refuses Basic-auth credentials the shared schema refuses, without showing the password', async () => {
+    const error = await createAudioHost({
+      root: temp.dir,
+      publicUrl: 'http://127.0.0.1:1',
+      basicAuth: { username: 'sip:gate', password: 'hunter2hunter2', realm: 'x' } as never,
+    }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: 'OPTIONS_INVALID',
+      issues: [
+        expect.objectContaining({ path: 'basicAuth.username', received: '"sip:gate"' }),
+        expect.objectContaining({ code: 'FIELD_UNKNOWN', path: 'basicAuth.realm' }),
+      ],
+    });
+    await expect(
+      createAudioHost({
+        root: temp.dir,
+        publicUrl: 'http://127.0.0.1:1',
+        basicAuth: { username: 'sipgate', password: '' },
+      }),
+    ).rejects.toMatchObject({
+      issues: [expect.objectContaining({ path: 'basicAuth.password', received: '"(hidden)"' })],
+    });
+    expect(JSON.stringify(error)).not.toContain('hunter2');
   });
 
   it('refuses a root that is not a folder', async () => {

@@ -121,3 +121,9 @@ function unchunk(body: Buffer): Buffer {
   }
   return Buffer.concat(parts);
 }
+
+/** The `error.code` of an error answer in siphook's one JSON shape; throws for any other body. */
+export function errorCodeOf(body: Uint8Array): string {
+  const parsed = JSON.parse(Buffer.from(body).toString('utf8')) as { error: { code: string } };
+  return parsed.error.code;
+}

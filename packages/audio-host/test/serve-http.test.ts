@@ -189,6 +189,62 @@ for (const mode of ['memory', 'stream'] as const) {
         ).toBe(200);
       });
 
+      it('answers a failing If-Match with 412 (strong comparison), a matching one as usual', async () => {
+        const etag = (await rawRequest(http.port, '/welcome.wav', { method: 'HEAD' })).headers[
+          'etag'
+        ]!;
+        for (const header of ['"nope"', `W/${etag}`, `"a", W/${etag}`]) {
+          for (const method of ['GET', 'HEAD']) {
+            const response = await rawRequest(http.port, '/welcome.wav', {
+              method,
+              headers: { 'If-Match': header, Range: 'bytes=0-3' },
+            });
+            expect(response.status, `${method} ${header}`).toBe(412);
+            expect(response.body.includes(welcome.subarray(0, 44))).toBe(false);
+          }
+        }
+        for (const header of [etag, `"a", ${etag}`, '*']) {
+          const response = await rawRequest(http.port, hashed, { headers: { 'If-Match': header } });
+          expect(response.status, header).toBe(200);
+          expect(response.body.equals(welcome)).toBe(true);
+        }
+        const part = await rawRequest(http.port, hashed, {
+          headers: { 'If-Match': etag, Range: 'bytes=0-3' },
+        });
+        expect(part.status).toBe(206);
+        const fetched = await host.fetch(
+          new Request('http://127.0.0.1/welcome.wav', { headers: { 'If-Match': '"nope"' } }),
+        );
+        expect(fetched.status).toBe(412);
+      });
+
+      it('answers If-Unmodified-Since before Last-Modified with 412, at or after it as usual', async () => {
+        const lastModified = (await rawRequest(http.port, hashed)).headers['last-modified']!;
+        const earlier = new Date(Date.parse(lastModified) - 1000).toUTCString();
+        const failed = await rawRequest(http.port, hashed, {
+          headers: { 'If-Unmodified-Since': earlier },
+        });
+        expect(failed.status).toBe(412);
+        expect(failed.body.includes(welcome.subarray(0, 44))).toBe(false);
+        const later = new Date(Date.parse(lastModified) + 60_000).toUTCString();
+        for (const header of [lastModified, later, 'not a date']) {
+          const response = await rawRequest(http.port, hashed, {
+            headers: { 'If-Unmodified-Since': header },
+          });
+          expect(response.status, header).toBe(200);
+        }
+        // If-Match, when present, decides instead (RFC 9110 §13.2.2).
+        const etag = (await rawRequest(http.port, hashed, { method: 'HEAD' })).headers['etag']!;
+        const both = await rawRequest(http.port, hashed, {
+          headers: { 'If-Match': etag, 'If-Unmodified-Since': earlier },
+        });
+        expect(both.status).toBe(200);
+        const fetched = await host.fetch(
+          new Request(`http://127.0.0.1${hashed}`, { headers: { 'If-Unmodified-Since': earlier } }),
+        );
+        expect(fetched.status).toBe(412);
+      });
+
       it('lets If-None-Match win over If-Modified-Since', async () => {
         const head = await rawRequest(http.port, '/welcome.wav', { method: 'HEAD' });
         const response = await rawRequest(http.port, '/welcome.wav', {

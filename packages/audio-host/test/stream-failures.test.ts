@@ -18,7 +18,14 @@ import { join } from 'node:path';
 import { checkPlayable, inspectWavBytes } from '@siphook/wav';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AudioHostLogger, createAudioHost } from '../src/index.js';
-import { listen, makeTempDir, makeWav, type RawResponse, rawRequest } from './helpers.js';
+import {
+  errorCodeOf,
+  listen,
+  makeTempDir,
+  makeWav,
+  type RawResponse,
+  rawRequest,
+} from './helpers.js';
 
 /** Like rawRequest, but a request the host never answers fails the test quickly and clearly. */
 function requestWithin(port: number, target: string, ms = 5000): Promise<RawResponse> {
@@ -115,7 +122,8 @@ describe('a converted prompt streamed from the cache', () => {
       expect(gone.status).toBe(503);
       expect(gone.headers['retry-after']).toBe('1');
       expect(gone.headers['cache-control']).toBe('no-store');
-      expect(gone.body.length).toBe(0);
+      // An error in the one JSON shape: never partial or unverified audio.
+      expect(errorCodeOf(gone.body)).toBe('AUDIO_FILE_CHANGED');
       expect((await host.fetch(new Request(`http://127.0.0.1${hashed}`))).status).toBe(503);
 
       await host.rescan();
@@ -262,7 +270,7 @@ describe('a compliant WAV streamed from the root', () => {
       for (let attempt = 0; attempt < 5; attempt++) {
         const response = await requestWithin(http.port, '/welcome.wav');
         expect(response.status).toBe(503);
-        expect(response.body.length).toBe(0);
+        expect(errorCodeOf(response.body)).toBe('AUDIO_FILE_CHANGED');
       }
       const fetched = await host.fetch(new Request('http://127.0.0.1/welcome.wav'));
       expect(fetched.status).toBe(503);
@@ -301,6 +309,7 @@ describe('a compliant WAV streamed from the root', () => {
     try {
       const response = await requestWithin(http.port, '/welcome.wav');
       expect(response.status).toBe(500);
+      expect(errorCodeOf(response.body)).toBe('INTERNAL_ERROR');
       expect(response.headers['cache-control']).toBe('no-store');
       expect(logger.errors).toEqual(['streaming an audio reply failed']);
       expect(await descriptorsOn(join(temp.dir, 'welcome.wav'))).toBe(0);

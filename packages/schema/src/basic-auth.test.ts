@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { catchError } from '../test/catch-error.js';
 import {
   BasicAuthCredentialsSchema,
+  basicAuthIssues,
   basicAuthorization,
   createBasicAuthCheck,
   parseBasicAuth,
@@ -100,5 +101,28 @@ describe('parseBasicAuth', () => {
       }),
       { seed: 3, numRuns: 500 },
     );
+  });
+});
+
+describe('basicAuthIssues', () => {
+  it('names each problem under the field and never shows the password', () => {
+    expect(basicAuthIssues({ username: 'sipgate', password: 's3cret' }, 'basicAuth')).toEqual([]);
+    const issues = basicAuthIssues(
+      { username: 'sip:gate', password: 'hunter2', realm: 'x' },
+      'basicAuth',
+    );
+    expect(issues.map(({ code, path }) => [code, path])).toEqual([
+      ['FIELD_INVALID', 'basicAuth.username'],
+      ['FIELD_UNKNOWN', 'basicAuth.realm'],
+    ]);
+    const empty = basicAuthIssues({ username: 'sipgate', password: '' }, 'options.basicAuth');
+    expect(empty).toMatchObject([{ path: 'options.basicAuth.password', received: '"(hidden)"' }]);
+    expect(basicAuthIssues({ username: 'a' }, 'basicAuth')).toMatchObject([
+      { code: 'FIELD_REQUIRED', path: 'basicAuth.password', received: 'nothing' },
+    ]);
+    expect(basicAuthIssues('a:b', 'basicAuth')).toMatchObject([{ path: 'basicAuth' }]);
+    expect(
+      JSON.stringify(basicAuthIssues({ username: '', password: 'hunter2' }, 'b')),
+    ).not.toContain('hunter2');
   });
 });

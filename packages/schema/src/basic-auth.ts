@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { createIssue, SiphookError, summarizeIssues } from './siphook-error.js';
+import { createIssue, type Issue, SiphookError, summarizeIssues } from './siphook-error.js';
+import { fromZodIssues } from './zod-issues.js';
 
 const USERNAME_EXPECTED = 'a non-empty user name without ":"';
 const PASSWORD_EXPECTED = 'a non-empty password';
@@ -18,6 +19,25 @@ export const BasicAuthCredentialsSchema = z.strictObject({
 
 /** Username and password for HTTP Basic authentication. */
 export type BasicAuthCredentials = z.infer<typeof BasicAuthCredentialsSchema>;
+
+/**
+ * Checks credentials given as an option (`basicAuth: { username, password }`) against
+ * {@link BasicAuthCredentialsSchema}, and names each problem under `field`. A password never
+ * appears in an issue, not even a wrong one: it shows as `"(hidden)"`.
+ *
+ * @example
+ * basicAuthIssues({ username: 'a:b', password: 'x' }, 'basicAuth')[0].path // 'basicAuth.username'
+ */
+export function basicAuthIssues(value: unknown, field: string): Issue[] {
+  const result = BasicAuthCredentialsSchema.safeParse(value);
+  if (result.success) return [];
+  const shown =
+    typeof value === 'object' && value !== null && 'password' in value
+      ? { ...value, password: '(hidden)' }
+      : value;
+  const issues = result.error.issues.map((issue) => ({ ...issue, path: [field, ...issue.path] }));
+  return fromZodIssues(issues, { [field]: shown });
+}
 
 /**
  * Reads `user:pass`, the form of every `--basic-auth` option and `*_BASIC_AUTH` variable. The

@@ -232,7 +232,34 @@ export const ERROR_CODES = {
   AUDIO_TOO_LARGE: { meaning: 'A prompt file is larger than the limit.', exit: 1 },
   AUDIO_READ_FAILED: { meaning: 'A prompt file could not be read.', exit: 2 },
   AUDIO_CONVERT_FAILED: { meaning: 'A prompt could not be converted to a playable WAV.', exit: 1 },
-  AUDIO_PROMPT_UNKNOWN: { meaning: 'No prompt of that name is served.', exit: 1 },
+  AUDIO_PROMPT_UNKNOWN: { meaning: 'No prompt of that name is served.', status: 404, exit: 1 },
+  AUDIO_PATH_INVALID: {
+    meaning:
+      'A request path the audio host refuses: dot segments, encoded separators, control bytes.',
+    status: 400,
+    exit: 1,
+  },
+  AUDIO_SIGNATURE_INVALID: {
+    meaning: 'A signed audio URL lacks its exp and sig, or they are malformed or do not verify.',
+    status: 403,
+    exit: 1,
+  },
+  AUDIO_SIGNATURE_EXPIRED: { meaning: 'A signed audio URL has expired.', status: 403, exit: 1 },
+  AUDIO_FILE_CHANGED: {
+    meaning: 'A prompt file changed or went away since it was checked; a rescan follows.',
+    status: 503,
+    exit: 2,
+  },
+  PRECONDITION_FAILED: {
+    meaning: 'If-Match or If-Unmodified-Since does not hold for the current version.',
+    status: 412,
+    exit: 1,
+  },
+  RANGE_NOT_SATISFIABLE: {
+    meaning: 'A Range header selects nothing in the file.',
+    status: 416,
+    exit: 1,
+  },
 
   // Shared call state (@siphook/redis-store) and prompts in object storage (@siphook/s3-prompts)
   STORE_UNAVAILABLE: {
@@ -312,6 +339,7 @@ export const ERROR_CODES = {
   CONTENT_TYPE: { meaning: 'Check: the answer is application/xml or text/xml.', exit: 1 },
   PLAY_AUDIO: { meaning: 'Check: a Play URL serves a playable WAV.', exit: 1 },
   LOOP: { meaning: 'Check: the call did not loop past the step limit.', exit: 1 },
+  CALL_TIMEOUT: { meaning: 'Check: the whole call ended within its time limit.', exit: 1 },
   EXPECT_PLAYS: { meaning: 'Check: the call played what the scenario expects.', exit: 1 },
   EXPECT_GATHERS: { meaning: 'Check: the call gathered as the scenario expects.', exit: 1 },
   EXPECT_DIALS: { meaning: 'Check: the call dialled what the scenario expects.', exit: 1 },

@@ -2,6 +2,7 @@ export {
   type BasicAuthCheck,
   type BasicAuthCredentials,
   BasicAuthCredentialsSchema,
+  basicAuthIssues,
   basicAuthorization,
   createBasicAuthCheck,
   parseBasicAuth,

@@ -1,5 +1,5 @@
+import { escapeXml, isXmlText } from '@siphook/xml';
 import type { CallReport, RunReport } from './call-report.js';
-import { escapeXml } from './escape-xml.js';
 
 /**
  * Renders a run as JUnit XML for CI: one `<testsuite>` per call (and one for the probes), one
@@ -22,17 +22,17 @@ export function formatJunit(report: RunReport): string {
   sections.forEach((section, index) => {
     const count = counts[index] as SectionCount;
     lines.push(
-      `  <testsuite name="${escapeXml(section.name)}" tests="${count.tests}" failures="${count.failures}" errors="${count.errors}" skipped="0" time="${seconds(section.durationMs)}" timestamp="${escapeXml(section.startedAt.replace(/\.\d+Z$/, ''))}">`,
+      `  <testsuite name="${junitText(section.name)}" tests="${count.tests}" failures="${count.failures}" errors="${count.errors}" skipped="0" time="${seconds(section.durationMs)}" timestamp="${junitText(section.startedAt.replace(/\.\d+Z$/, ''))}">`,
       '    <properties>',
-      `      <property name="target" value="${escapeXml(section.target)}"/>`,
-      `      <property name="callId" value="${escapeXml(section.callId)}"/>`,
-      `      <property name="outcome" value="${escapeXml(section.outcome.kind + (section.outcome.cause ? ` (${section.outcome.cause})` : ''))}"/>`,
+      `      <property name="target" value="${junitText(section.target)}"/>`,
+      `      <property name="callId" value="${junitText(section.callId)}"/>`,
+      `      <property name="outcome" value="${junitText(section.outcome.kind + (section.outcome.cause ? ` (${section.outcome.cause})` : ''))}"/>`,
       '    </properties>',
     );
-    const classname = escapeXml(`siphook.simulate.${section.name}`);
+    const classname = junitText(`siphook.simulate.${section.name}`);
     let previous = 0;
     for (const check of section.checks) {
-      const head = `    <testcase name="${escapeXml(check.name)}" classname="${classname}" time="${seconds(check.at - previous)}"`;
+      const head = `    <testcase name="${junitText(check.name)}" classname="${classname}" time="${seconds(check.at - previous)}"`;
       previous = check.at;
       if (check.ok) {
         lines.push(`${head}/>`);
@@ -40,10 +40,10 @@ export function formatJunit(report: RunReport): string {
       }
       const element = isError(section, check.code) ? 'error' : 'failure';
       const detail = section.steps.find((step) => step.check === check)?.detail;
-      const body = escapeXml(detail ? `${check.message}\n${detail}` : check.message);
+      const body = junitText(detail ? `${check.message}\n${detail}` : check.message);
       lines.push(
         `${head}>`,
-        `      <${element} message="${escapeXml(check.message)}" type="${escapeXml(check.code)}">${body}</${element}>`,
+        `      <${element} message="${junitText(check.message)}" type="${junitText(check.code)}">${body}</${element}>`,
         '    </testcase>',
       );
     }
@@ -77,4 +77,16 @@ function isError(section: CallReport, code: string): boolean {
 
 function seconds(ms: number): string {
   return (Math.max(0, ms) / 1000).toFixed(3);
+}
+
+/**
+ * Any text as XML: a report quotes whatever a server sent, so a character XML 1.0 cannot carry
+ * at all becomes U+FFFD (which `isXmlText` of `@siphook/xml` decides) instead of an error, and
+ * the rest is escaped by `@siphook/xml`'s `escapeXml`.
+ */
+function junitText(text: string): string {
+  const carried = isXmlText(text)
+    ? text
+    : Array.from(text, (char) => (isXmlText(char) ? char : '\ufffd')).join('');
+  return escapeXml(carried);
 }

@@ -6,7 +6,6 @@ export type {
   Step,
   StepKind,
 } from './call-report.js';
-export { escapeXml } from './escape-xml.js';
 export { formatJunit } from './format-junit.js';
 export {
   formatCallHeader,
@@ -23,8 +22,8 @@ export {
   type PushClient,
   type PushClientOptions,
   type PushErrorCode,
-  type PushRequest,
   type PushResult,
+  type SimulatedPush,
 } from './push-client.js';
 export { type RunOptions, runSimulation } from './run-simulation.js';
 export {
@@ -47,18 +46,13 @@ export {
 } from './sign-body.js';
 export { REJECT_CAUSES, simulateCall } from './simulate-call.js';
 export {
+  DEFAULT_CALL_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_STEPS,
   DEFAULT_TIMEOUT_MS,
   type SimulateOptions,
 } from './simulate-options.js';
-export {
-  type BasicAuth,
-  basicAuthorization,
-  type PushTarget,
-  parseBasicAuth,
-  toPushTarget,
-} from './target-url.js';
+export { type PushTarget, toPushTarget } from './target-url.js';
 export {
   KEY_FILE_NAMES,
   type WrittenKeyPair,

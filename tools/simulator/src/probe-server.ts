@@ -4,8 +4,8 @@ import { CallRecorder, type CallReport } from './call-report.js';
 import {
   createPushClient,
   type PushClient,
-  type PushRequest,
   type PushResult,
+  type SimulatedPush,
 } from './push-client.js';
 import { generateTestKeyPair, loadPrivateKey } from './sign-body.js';
 import { resolveNumbers, type SimulateOptions } from './simulate-options.js';
@@ -70,7 +70,7 @@ export async function probeServer(target: string, options: ProbeOptions = {}): P
       to: '4915791234567',
       user: ['Alice'],
     });
-    const send = (name: string, push: PushRequest) => sendProbe(recorder, client, name, push);
+    const send = (name: string, push: SimulatedPush) => sendProbe(recorder, client, name, push);
 
     const first = signKey
       ? await send('signed newCall', { target: pushTarget, body: newCall, signKey })
@@ -159,10 +159,10 @@ export async function probeServer(target: string, options: ProbeOptions = {}): P
 
 async function probeSignatures(
   recorder: CallRecorder,
-  send: (name: string, push: PushRequest) => Promise<PushResult>,
+  send: (name: string, push: SimulatedPush) => Promise<PushResult>,
   target: PushTarget,
   newCall: string,
-  signKey: PushRequest['signKey'],
+  signKey: SimulatedPush['signKey'],
 ): Promise<void> {
   const unsigned = await send('unsigned newCall', { target, body: newCall });
   recordRefusal(recorder, 'unsigned newCall refused', unsigned);
@@ -218,7 +218,7 @@ async function sendProbe(
   recorder: CallRecorder,
   client: PushClient,
   name: string,
-  push: PushRequest,
+  push: SimulatedPush,
 ): Promise<PushResult> {
   const size = typeof push.body === 'string' ? Buffer.byteLength(push.body) : push.body.length;
   const shown = typeof push.body === 'string' && size <= 200 ? push.body : `(${size} bytes)`;

@@ -10,8 +10,11 @@ export const PUSH_HEADERS = {
   accept: 'application/xml, text/plain, text/html',
 } as const;
 
-/** A push to send: where, what, and how to dress it. */
-export interface PushRequest {
+/**
+ * A push the simulator sends as sipgate.io would: where, what, and how to dress it. (Not the
+ * webhook's `PushRequest`, which is a push as a server receives it.)
+ */
+export interface SimulatedPush {
   target: PushTarget;
   body: string | Uint8Array;
   /** Sign the body (`X-Sipgate-Signature`) with this key. */
@@ -20,6 +23,8 @@ export interface PushRequest {
   headers?: Record<string, string>;
   /** Sign these bytes instead of `body` (the tampered-body probe). */
   signedBody?: string | Uint8Array;
+  /** Gives up on the push when this aborts (the call's time limit). */
+  signal?: AbortSignal;
 }
 
 /** What came back: a response (body read up to the cap) or why none did. */
@@ -60,7 +65,7 @@ export interface PushClientOptions {
 
 /** Sends pushes over one connection pool; `close()` it when the call is done. */
 export interface PushClient {
-  send(push: PushRequest): Promise<PushResult>;
+  send(push: SimulatedPush): Promise<PushResult>;
   close(): Promise<void>;
 }
 
@@ -85,7 +90,7 @@ export function createPushClient(options: PushClientOptions): PushClient {
 
 async function sendPush(
   agent: Agent,
-  push: PushRequest,
+  push: SimulatedPush,
   options: PushClientOptions,
 ): Promise<PushResult> {
   const headers: Record<string, string> = { ...PUSH_HEADERS };
@@ -100,6 +105,9 @@ async function sendPush(
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  const giveUp = (): void => controller.abort();
+  if (push.signal?.aborted) giveUp();
+  push.signal?.addEventListener('abort', giveUp, { once: true });
   try {
     const response = await request(push.target.url, {
       method: 'POST',
@@ -148,6 +156,7 @@ async function sendPush(
     return { kind: 'error', ...describeFailure(error), elapsedMs: elapsed() };
   } finally {
     clearTimeout(timer);
+    push.signal?.removeEventListener('abort', giveUp);
   }
 }
 

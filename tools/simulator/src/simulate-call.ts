@@ -7,9 +7,10 @@ import {
   type Response,
   type WebhookEventInput,
 } from '@siphook/schema';
-import { checkUrl } from '@siphook/wav';
+import { type CheckUrlResult, checkUrl } from '@siphook/wav';
 import { checkResponse } from '@siphook/xml';
 import { type CallOutcome, CallRecorder, type CallReport } from './call-report.js';
+import { playUrlsOf } from './play-urls.js';
 import { createPushClient, type PushClient, type PushResult } from './push-client.js';
 import { parseScenario, type Scenario, type ScenarioInput } from './scenario.js';
 import { loadPrivateKey } from './sign-body.js';
@@ -20,6 +21,13 @@ import { type PushTarget, sameOrigin, toPushTarget } from './target-url.js';
 const XML_CONTENT_TYPE = /^\s*(?:application|text)\/xml\s*(?:;|$)/i;
 /** The transcript shows at most this much of an answer body. */
 const MAX_SHOWN_BODY = 2000;
+/** Play URLs of one answer are fetched this many at a time (a player fetches ahead, too). */
+const PLAY_CHECKS_AT_ONCE = 4;
+
+/** A Play check may run this much past the call's limit, so that the limit is seen first. */
+const LIMIT_GRACE_MS = 100;
+/** Thrown inside a call when its time limit is spent; caught once, in `run()`. */
+const CALL_TIME_SPENT = Symbol('call time spent');
 
 /** Hangup cause for each Reject reason. */
 export const REJECT_CAUSES = {
@@ -105,6 +113,12 @@ class SimulatedCall {
   private rejectReason?: 'busy' | 'rejected';
   private stepCount = 0;
   private pushCount = 0;
+  /** Aborts when the call's time limit is spent. */
+  private readonly deadline = new AbortController();
+  private readonly deadlineAt: number;
+  /** Play checks of the current answer by URL, started ahead of the actions that play them. */
+  private audioChecks = new Map<string, Promise<CheckUrlResult>>();
+  private readonly limitAudioChecks = createLimiter(PLAY_CHECKS_AT_ONCE);
 
   constructor(
     private readonly script: Scenario,
@@ -114,9 +128,63 @@ class SimulatedCall {
     private readonly settings: ResolvedOptions,
     private readonly recorder: CallRecorder,
     private readonly client: PushClient,
-  ) {}
+  ) {
+    this.deadlineAt = performance.now() + settings.callTimeoutMs;
+  }
 
+  /**
+   * Waits for `work` within the call's time limit: rejects with {@link CALL_TIME_SPENT} as soon
+   * as the limit passes (or when `work` only settles after it), which ends the call wherever it is.
+   */
+  private within<T>(work: Promise<T>): Promise<T> {
+    const { signal } = this.deadline;
+    if (signal.aborted) {
+      work.catch(() => {});
+      return Promise.reject(CALL_TIME_SPENT);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => reject(CALL_TIME_SPENT);
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          // A Play check cut short by the limit is no verdict on the prompt.
+          if (performance.now() >= this.deadlineAt) reject(CALL_TIME_SPENT);
+          else resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** Plays the call within its time limit; what is in flight at the limit is given up. */
   async run(): Promise<void> {
+    const timer = setTimeout(() => this.deadline.abort(), this.settings.callTimeoutMs);
+    try {
+      await this.play();
+    } catch (error) {
+      if (error !== CALL_TIME_SPENT) throw error;
+      this.recorder.check(
+        'call time limit',
+        'CALL_TIMEOUT',
+        false,
+        `expected the call to end within ${this.settings.callTimeoutMs} ms (--call-timeout); it was still going, so the simulated caller hangs up`,
+      );
+      if (this.outcome.cause === undefined) {
+        this.end('hungUp', 'normalClearing', 'the caller hangs up: hangup cause normalClearing');
+      }
+      this.recorder.step('note', 'no hangup push: the time limit of the call is spent');
+      this.checkExpectations();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The call from newCall to hangup. */
+  private async play(): Promise<void> {
     const { script } = this;
     this.recorder.step(
       'note',
@@ -145,6 +213,7 @@ class SimulatedCall {
   /** Runs actions in order; a Gather's dtmf answer replaces whatever followed it. */
   private async carryOut(first: Response): Promise<void> {
     this.takeCallbacks(first);
+    this.startAudioChecks(reachedPlayUrls(first.actions));
     let queue: Action[] = [...first.actions];
     while (queue.length > 0) {
       if (!this.countStep()) return;
@@ -152,7 +221,7 @@ class SimulatedCall {
       switch (action.action) {
         case 'Play':
           this.recorder.step('action', `Play ${action.url}`);
-          await this.play(action.url);
+          await this.playUrl(action.url);
           break;
         case 'Gather': {
           const next = await this.gather(action);
@@ -167,6 +236,7 @@ class SimulatedCall {
             return;
           }
           this.takeCallbacks(next);
+          this.startAudioChecks(reachedPlayUrls(next.actions));
           queue = [...next.actions];
           break;
         }
@@ -213,22 +283,57 @@ class SimulatedCall {
     return false;
   }
 
-  private async play(url: string): Promise<void> {
+  private async playUrl(url: string): Promise<void> {
     if (!this.settings.checkAudio) {
       this.plays.push({ url });
       return;
     }
-    const headers: Record<string, string> = {};
-    if (this.target.authorization && sameOrigin(url, this.target.url) && !hasCredentials(url)) {
-      headers.authorization = this.target.authorization;
-    }
-    const result = await checkUrl(url, {
-      maxBytes: this.settings.audioMaxBytes,
-      timeoutMs: this.settings.audioTimeoutMs,
-      headers,
-    });
+    const result = await this.within(this.audioCheck(url));
     const seconds = result.info?.durationSeconds;
     this.plays.push(seconds === undefined ? { url } : { url, seconds });
+    this.recordAudioCheck(url, result, '');
+  }
+
+  /**
+   * Starts the checks of the Play URLs an answer will play, a few at a time, so that twenty slow
+   * prompts do not take twenty timeouts one after another. A later answer starts afresh.
+   */
+  private startAudioChecks(urls: readonly string[]): void {
+    this.audioChecks = new Map();
+    if (this.settings.checkAudio) for (const url of urls) void this.audioCheck(url);
+  }
+
+  /** The check of `url` for the current answer, started now if it is not under way. */
+  private audioCheck(url: string): Promise<CheckUrlResult> {
+    let check = this.audioChecks.get(url);
+    if (check === undefined) {
+      const headers: Record<string, string> = {};
+      if (this.target.authorization && sameOrigin(url, this.target.url) && !hasCredentials(url)) {
+        headers.authorization = this.target.authorization;
+      }
+      check = this.limitAudioChecks(() =>
+        checkUrl(url, {
+          maxBytes: this.settings.audioMaxBytes,
+          // Not much past the call's own limit, so nothing is left running after the call.
+          timeoutMs: Math.max(
+            1,
+            Math.min(
+              this.settings.audioTimeoutMs,
+              Math.ceil(this.deadlineAt - performance.now()) + LIMIT_GRACE_MS,
+            ),
+          ),
+          headers,
+        }),
+      );
+      // Started ahead of the action: a failure is seen when the action awaits it, not before.
+      check.catch(() => {});
+      this.audioChecks.set(url, check);
+    }
+    return check;
+  }
+
+  private recordAudioCheck(url: string, result: CheckUrlResult, prefix: string): void {
+    const seconds = result.info?.durationSeconds;
     const format = result.info?.format;
     const problems = result.problems.map((problem) => `${problem.code}: ${problem.message}`);
     const message = result.ok
@@ -238,7 +343,32 @@ class SimulatedCall {
       ...problems.slice(1),
       ...result.warnings.map((warning) => `warning ${warning.code}: ${warning.message}`),
     ].join('\n');
-    this.recorder.check(`Play ${shortUrl(url)}`, 'PLAY_AUDIO', result.ok, message, detail);
+    this.recorder.check(
+      `Play ${shortUrl(url)}`,
+      'PLAY_AUDIO',
+      result.ok,
+      `${prefix}${message}`,
+      detail,
+    );
+  }
+
+  /**
+   * An invalid answer is not played, but its prompts may be just as broken: every Play URL the
+   * document names is checked too, so that one run shows every fault.
+   */
+  private async checkPlaysOfInvalid(label: string, body: Uint8Array): Promise<void> {
+    if (!this.settings.checkAudio) return;
+    const urls = playUrlsOf(body);
+    if (urls.length === 0) return;
+    this.recorder.step(
+      'note',
+      `${label}: the answer is invalid; checking the ${urls.length} Play URL(s) it names anyway`,
+    );
+    this.startAudioChecks(urls);
+    for (const url of urls) {
+      const result = await this.within(this.audioCheck(url));
+      this.recordAudioCheck(url, result, 'would not be played: the response is invalid; ');
+    }
   }
 
   private async gather(action: GatherAction): Promise<Response | undefined> {
@@ -252,7 +382,7 @@ class SimulatedCall {
     );
     if (action.play) {
       this.recorder.step('action', `Play ${action.play.url} (inside Gather)`);
-      await this.play(action.play.url);
+      await this.playUrl(action.play.url);
     }
     this.recorder.step(
       'note',
@@ -360,7 +490,14 @@ class SimulatedCall {
     this.pushCount += 1;
     const signed = this.settings.signKey ? ', signed' : '';
     this.recorder.step('push', `${label} → POST ${target.url}${signed}`, body);
-    const result = await this.client.send({ target, body, signKey: this.settings.signKey });
+    const result = await this.within(
+      this.client.send({
+        target,
+        body,
+        signKey: this.settings.signKey,
+        signal: this.deadline.signal,
+      }),
+    );
     if (result.kind === 'response') {
       const text = result.body.toString('utf8');
       const shown =
@@ -462,6 +599,7 @@ class SimulatedCall {
         `expected a valid <Response>; found ${problems.length} problem(s): ${problems[0] ?? ''}`,
         problems.slice(1).join('\n'),
       );
+      await this.checkPlaysOfInvalid(label, result.body);
       return undefined;
     }
     const response = checked.response;
@@ -558,6 +696,43 @@ class SimulatedCall {
       );
     }
   }
+}
+
+/**
+ * The Play URLs that actions will reach, in order: Plays up to the first Gather (with its Play),
+ * Dial, Reject or Hangup; what follows those is decided elsewhere or never runs.
+ */
+function reachedPlayUrls(actions: readonly Action[]): string[] {
+  const urls: string[] = [];
+  for (const action of actions) {
+    if (action.action === 'Play') {
+      urls.push(action.url);
+      continue;
+    }
+    if (action.action === 'Gather' && action.play) urls.push(action.play.url);
+    break;
+  }
+  return urls;
+}
+
+/** Runs at most `concurrency` tasks at once; the rest wait their turn in order. */
+function createLimiter(concurrency: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return <T>(task: () => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      const start = (): void => {
+        active += 1;
+        task()
+          .then(resolve, reject)
+          .finally(() => {
+            active -= 1;
+            waiting.shift()?.();
+          });
+      };
+      if (active < concurrency) start();
+      else waiting.push(start);
+    });
 }
 
 function hasCredentials(url: string): boolean {

@@ -1,7 +1,11 @@
 import type { KeyObject } from 'node:crypto';
-import { SiphookError } from '@siphook/schema';
+import {
+  type BasicAuthCredentials,
+  basicAuthIssues,
+  SiphookError,
+  summarizeIssues,
+} from '@siphook/schema';
 import type { Step } from './call-report.js';
-import type { BasicAuth } from './target-url.js';
 
 /** sipgate.io waits about 10 seconds for an answer (NOTES.md); the simulator does the same. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -9,6 +13,8 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BODY_BYTES = 65_536;
 /** Actions and pushes per call before the loop guard ends it. */
 export const DEFAULT_MAX_STEPS = 50;
+/** The whole of one simulated call, pushes and Play checks together, in ms. */
+export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 
 /** How to run a simulated call. Every field is optional. */
 export interface SimulateOptions {
@@ -19,7 +25,7 @@ export interface SimulateOptions {
   /** Sign every push (`X-Sipgate-Signature`) with this RSA private key (PEM or KeyObject). */
   signKey?: string | KeyObject;
   /** Basic-auth credentials for the target (and callback URLs on the same origin). */
-  basicAuth?: BasicAuth;
+  basicAuth?: BasicAuthCredentials;
   /** Actions and pushes per call before the loop guard stops it; default 50. */
   maxSteps?: number;
   /** Fetch and check every Play URL with @siphook/wav; default true. */
@@ -28,6 +34,11 @@ export interface SimulateOptions {
   audioMaxBytes?: number;
   /** Deadline for fetching a Play URL's head, in ms; default 5000. */
   audioTimeoutMs?: number;
+  /**
+   * Time limit of the whole call, in ms; default {@link DEFAULT_CALL_TIMEOUT_MS} (60 s). When it
+   * is spent, the `CALL_TIMEOUT` check fails and the simulated caller hangs up.
+   */
+  callTimeoutMs?: number;
   /** Called with each transcript line as it happens (the CLI prints them live). */
   onStep?: (step: Step, call: { name: string; callId: string; target: string }) => void;
 }
@@ -36,7 +47,7 @@ export interface SimulateOptions {
 export interface ResolvedOptions
   extends Required<Omit<SimulateOptions, 'signKey' | 'basicAuth' | 'onStep'>> {
   signKey?: KeyObject;
-  basicAuth?: BasicAuth;
+  basicAuth?: BasicAuthCredentials;
   onStep?: SimulateOptions['onStep'];
 }
 
@@ -59,10 +70,29 @@ export function resolveNumbers(options: SimulateOptions): Omit<ResolvedOptions, 
     checkAudio: options.checkAudio ?? true,
     audioMaxBytes: bounded('audioMaxBytes', options.audioMaxBytes, 65_536, 44, 16_777_216),
     audioTimeoutMs: bounded('audioTimeoutMs', options.audioTimeoutMs, 5_000, 1, 600_000),
-    basicAuth: options.basicAuth,
+    callTimeoutMs: bounded(
+      'callTimeoutMs',
+      options.callTimeoutMs,
+      DEFAULT_CALL_TIMEOUT_MS,
+      1,
+      3_600_000,
+    ),
+    basicAuth: checkedBasicAuth(options.basicAuth),
     onStep: options.onStep,
   };
   return resolved;
+}
+
+/** Credentials as the server takes them (`BasicAuthCredentialsSchema`), so `user:` is refused. */
+function checkedBasicAuth(
+  credentials: BasicAuthCredentials | undefined,
+): BasicAuthCredentials | undefined {
+  if (credentials === undefined) return undefined;
+  const issues = basicAuthIssues(credentials, 'basicAuth');
+  if (issues.length === 0) return credentials;
+  throw new SiphookError('OPTIONS_INVALID', summarizeIssues('basicAuth is invalid:', issues), {
+    issues,
+  });
 }
 
 function bounded(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallReport } from '../src/call-report.js';
-import { DEFAULT_TIMEOUT_MS, simulateCall } from '../src/index.js';
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, simulateCall } from '../src/index.js';
 import { startTestServer, type TestServer } from './test-server.js';
 import { makeWav } from './wav-fixture.js';
 
@@ -16,7 +16,19 @@ beforeAll(async () => {
         return { type: 'text/html; charset=utf-8', body: '<Response><Hangup/></Response>' };
       case '/invalid-xml':
         return {
-          body: '<?xml version="1.0"?>\n<Response>\n  <Play><Url>http://x/a.wav</Url>\n</Response>\n',
+          body: `<?xml version="1.0"?>\n<Response>\n  <Play><Url>${base}/audio/8k.wav</Url>\n</Response>\n`,
+        };
+      case '/every-fault':
+        return {
+          type: 'text/html',
+          body: `<Response onAnswer="${base}/answer">\n  <Say>hello</Say>\n  <Play><Url>${base}/audio/44k.wav</Url></Play>\n  <Play><Url>${base}/audio/8k.wav?a=1&b=2</Url></Play>\n</Response>`,
+        };
+      case '/many-silent-plays':
+        return {
+          body: `<Response onHangup="${base}/hangup">${Array.from(
+            { length: 20 },
+            (_, index) => `<Play><Url>${base}/silent/${index}.wav</Url></Play>`,
+          ).join('')}<Hangup/></Response>`,
         };
       case '/play-44k':
         return {
@@ -31,8 +43,11 @@ beforeAll(async () => {
       case '/audio/44k.wav':
         return { type: 'audio/wav', body: wav44k };
       case '/audio/8k.wav':
+      case '/audio/8k.wav?a=1&b=2':
         return { type: 'audio/wav', body: wav8k };
       default:
+        // A Play URL that never answers.
+        if (request.path.startsWith('/silent/')) return { delayMs: 600_000, body: '' };
         return undefined;
     }
   });
@@ -61,14 +76,41 @@ describe('simulateCall against a broken server', () => {
     ]);
   });
 
-  it('names invalid XML with line:column', async () => {
+  it('names invalid XML with line:column, and still checks the Play URL it names', async () => {
     const report = await simulateCall(`${server.url}/invalid-xml`);
     const failures = failed(report);
     expect(failures.map((failure) => failure.code)).toEqual(['XML_INVALID']);
     expect(failures[0]?.message).toMatch(
       /^expected a valid <Response>; found \d+ problem\(s\): \d+:\d+ /,
     );
+    expect(report.checks.find((check) => check.code === 'PLAY_AUDIO')).toMatchObject({
+      ok: true,
+      name: `Play ${server.url}/audio/8k.wav`,
+      message:
+        'would not be played: the response is invalid; playable WAV (8000 Hz, 1 channel, 16-bit PCM), 1.50 s',
+    });
+    // Not played: the call went on under the account's defaults.
+    expect(report.plays).toEqual([]);
     expect(report.outcome.kind).toBe('continues');
+  });
+
+  it('shows every fault in one run: Content-Type, invalid XML and a 44.1 kHz prompt', async () => {
+    const report = await simulateCall(`${server.url}/every-fault`);
+    expect(failed(report).map((failure) => [failure.code, failure.name])).toEqual([
+      ['CONTENT_TYPE', 'newCall Content-Type'],
+      ['XML_INVALID', 'newCall XML'],
+      ['PLAY_AUDIO', `Play ${server.url}/audio/44k.wav`],
+    ]);
+    const play = failed(report)[2]!;
+    expect(play.message).toMatch(
+      /^would not be played: the response is invalid; expected a mono 16-bit PCM WAV at 8000 Hz; WAV_SAMPLE_RATE: .*44100/,
+    );
+    // The raw & of the second URL is read as its author meant it, and that prompt is fine.
+    expect(report.checks.filter((check) => check.code === 'PLAY_AUDIO' && check.ok)).toHaveLength(
+      1,
+    );
+    expect(server.received.map((request) => request.path)).toContain('/audio/8k.wav?a=1&b=2');
+    expect(report.plays).toEqual([]);
   });
 
   it('names a 44.1 kHz Play file', async () => {
@@ -100,6 +142,26 @@ describe('simulateCall against a broken server', () => {
       },
     ]);
     expect(report.connectionError).toBeUndefined();
+  });
+
+  it('ends a call at its time limit, even while Play URLs hang (CALL_TIMEOUT)', async () => {
+    const report = await simulateCall(
+      `${server.url}/many-silent-plays`,
+      {},
+      { callTimeoutMs: 1500, audioTimeoutMs: 5000 },
+    );
+    expect(failed(report).map((failure) => failure.code)).toEqual(['CALL_TIMEOUT']);
+    expect(failed(report)[0]?.message).toBe(
+      'expected the call to end within 1500 ms (--call-timeout); it was still going, so the simulated caller hangs up',
+    );
+    expect(report.outcome).toEqual({ kind: 'hungUp', cause: 'normalClearing' });
+    // Nothing is sent after the limit: the hangup push would be one more wait.
+    expect(server.received.some((request) => request.path === '/hangup')).toBe(false);
+    expect(report.steps.at(-1)?.text).toBe('no hangup push: the time limit of the call is spent');
+  });
+
+  it('gives each call 60 s by default', () => {
+    expect(DEFAULT_CALL_TIMEOUT_MS).toBe(60_000);
   });
 
   it('waits 10 s by default, as sipgate.io does', () => {

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatJunit, runSimulation } from '../src/index.js';
+import { type CallReport, formatJunit, type RunReport, runSimulation } from '../src/index.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
 interface Element {
@@ -109,5 +110,56 @@ describe('formatJunit', () => {
     expect(unreachable.attributes).toMatchObject({ tests: '1', failures: '0', errors: '1' });
     const testcase = unreachable.children[0]?.children.find((child) => child.name === 'testcase');
     expect(testcase?.children[0]?.name).toBe('error');
+  });
+});
+
+describe('formatJunit on any text', () => {
+  /** A one-call report whose every free-text field is `text`. */
+  function reportWith(text: string): RunReport {
+    const check = { name: text, code: 'PLAY_AUDIO' as const, ok: false, message: text, at: 1 };
+    const call: CallReport = {
+      kind: 'call',
+      name: text,
+      target: text,
+      callId: text,
+      startedAt: '2026-12-04T12:00:00.000Z',
+      durationMs: 2,
+      ok: false,
+      steps: [{ kind: 'check', at: 1, text, detail: text, check }],
+      checks: [check],
+      outcome: { kind: 'continues', cause: text },
+      dialed: [],
+      plays: [],
+      audioSeconds: 0,
+      gathers: [],
+    };
+    return { target: text, ok: false, calls: [call], totals: { checks: 1, passed: 0, failed: 1 } };
+  }
+
+  it('stays well-formed XML for any string, control characters and lone surrogates included', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (text) => {
+        const suite = parseXml(formatJunit(reportWith(text))).children[0]!;
+        const shown = suite.attributes.name!;
+        // What XML can carry comes back exactly; anything else becomes U+FFFD, one for one.
+        expect(Array.from(shown)).toHaveLength(Array.from(text).length);
+        Array.from(text).forEach((char, index) => {
+          const back = Array.from(shown)[index];
+          expect([char, '\ufffd']).toContain(back);
+        });
+        const failure = suite.children
+          .find((child) => child.name === 'testcase')
+          ?.children.find((child) => child.name === 'failure');
+        expect(failure?.attributes.type).toBe('PLAY_AUDIO');
+      }),
+      { seed: 20_261_204, numRuns: Number(process.env.SIPHOOK_FUZZ_RUNS ?? 200) },
+    );
+  });
+
+  it('keeps tab, newline, quotes and markup exactly', () => {
+    const text = 'a\tb\nc\r"d" <e> & \'f\' ]]>';
+    const suite = parseXml(formatJunit(reportWith(text))).children[0]!;
+    expect(suite.attributes.name).toBe(text);
+    expect(suite.attributes.name).not.toContain('\ufffd');
   });
 });

@@ -109,6 +109,37 @@ describe('siphook serve-audio (runCli)', () => {
     }
   });
 
+  it('takes --basic-auth as the server does: user:pass required, `user:` refused (exit 2)', async () => {
+    const stdout = capture();
+    const stderr = capture();
+    const controller = new AbortController();
+    await runCli(['serve-audio', dir, '--port', '0', '--basic-auth', 'sipgate:s3:cret'], {
+      stdout,
+      stderr,
+      signal: controller.signal,
+    });
+    try {
+      const url = /(http:\/\/\S+\.wav)/.exec(stdout.text)![1]!;
+      expect((await fetch(url)).status).toBe(401);
+      const authorization = `Basic ${Buffer.from('sipgate:s3:cret').toString('base64')}`;
+      const response = await fetch(url, { headers: { authorization } });
+      expect(response.status).toBe(200);
+      expect(Buffer.from(await response.arrayBuffer()).equals(welcome)).toBe(true);
+    } finally {
+      controller.abort();
+      await vi.waitFor(() => expect(stderr.text).toContain('stopped'));
+    }
+    for (const value of ['sipgate:', ':s3cret', 'sipgate']) {
+      const refused = capture();
+      const code = await runCli(['serve-audio', dir, '--port', '0', '--basic-auth', value], {
+        stdout: capture(),
+        stderr: refused,
+      });
+      expect(code, value).toBe(2);
+      expect(refused.text, value).toMatch(/--basic-auth: expected user:password, both non-empty/);
+    }
+  });
+
   it('exits 2 for a missing folder and for a bad port', async () => {
     const stderr = capture();
     expect(

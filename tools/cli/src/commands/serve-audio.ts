@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { type AudioHost, createAudioHost, type IngestSummary } from '@siphook/audio-host';
+import { type BasicAuthCredentials, parseBasicAuth } from '@siphook/schema';
 import { isSiphookError } from '@siphook/schema/errors';
 import { InvalidArgumentError, Option } from 'commander';
 import { clipMessage } from '../clip.js';
@@ -100,14 +101,13 @@ async function serveAudio(
     context.stderr.write(`siphook serve-audio: ${clipMessage(message, [dir])}\n`);
     context.setExitCode(ExitCode.usage);
   };
-  let basicAuth: { username: string; password: string } | undefined;
+  let basicAuth: BasicAuthCredentials | undefined;
   if (flags.basicAuth !== undefined && flags.basicAuth !== '') {
-    const colon = flags.basicAuth.indexOf(':');
-    if (colon <= 0) return fail('--basic-auth: expected user:pass; received a value without ":"');
-    basicAuth = {
-      username: flags.basicAuth.slice(0, colon),
-      password: flags.basicAuth.slice(colon + 1),
-    };
+    try {
+      basicAuth = parseBasicAuth(flags.basicAuth);
+    } catch (error) {
+      return fail((error as Error).message);
+    }
   }
 
   // Listen first: with --port 0 the public URL is only known once the port is.

@@ -30,7 +30,7 @@ beforeAll(async () => {
         case '/wrong-type':
           return xml('<Response><Hangup/></Response>', 'text/html');
         case '/invalid-xml':
-          return xml('<Response>\n  <Play><Url>http://x/a.wav</Url>\n</Response>');
+          return xml(`<Response>\n  <Play><Url>${base}/44k.wav</Url>\n</Response>`);
         case '/play-44k':
           return xml(`<Response><Play><Url>${base}/44k.wav</Url></Play><Hangup/></Response>`);
         case '/gather-without-ondata':
@@ -75,6 +75,10 @@ describe('siphook simulate against a broken server: each fault by name, exit 1',
       '✗ newCall Content-Type: expected application/xml or text/xml; received "text/html"',
     ],
     ['/invalid-xml', '✗ newCall XML: expected a valid <Response>; found'],
+    [
+      '/invalid-xml',
+      `✗ Play ${'BASE'}/44k.wav: would not be played: the response is invalid; expected a mono 16-bit PCM WAV at 8000 Hz;`,
+    ],
     ['/play-44k', `✗ Play ${'BASE'}/44k.wav: expected a mono 16-bit PCM WAV at 8000 Hz;`],
     [
       '/gather-without-ondata',
@@ -98,6 +102,28 @@ describe('siphook simulate against a broken server: each fault by name, exit 1',
   it('waits 10 s by default, as sipgate.io does', async () => {
     const help = await run(['simulate', '--help']);
     expect(help.stdout).toMatch(/--timeout <ms>[^-]*\(default: 10000\)/);
+  });
+
+  it('--call-timeout bounds the whole call (default 60 s): a failed check, exit 1', async () => {
+    const help = await run(['simulate', '--help']);
+    expect(help.stdout).toMatch(/--call-timeout <ms>[\s\S]*?\(default:\s+60000\)/);
+    const result = await run(['simulate', `${brokenUrl}/slow`, '--call-timeout', '200']);
+    expect(result.stdout).toContain(
+      '✗ call time limit: expected the call to end within 200 ms (--call-timeout)',
+    );
+    expect(result.code).toBe(1);
+    expect((await run(['simulate', `${brokenUrl}/ok`, '--call-timeout', '0'])).code).toBe(2);
+  });
+
+  it('takes --basic-auth as the server does: `user:` and `:pass` are refused (exit 2)', async () => {
+    for (const value of ['user:', ':pass', 'user']) {
+      const result = await run(['simulate', `${brokenUrl}/ok`, '--basic-auth', value]);
+      expect(result.stderr, value).toContain(
+        '--basic-auth: expected user:password, both non-empty',
+      );
+      expect(result.code, value).toBe(2);
+    }
+    expect((await run(['simulate', `${brokenUrl}/ok`, '--basic-auth', 'user:pa:ss'])).code).toBe(0);
   });
 
   it('a refused connection exits 2', async () => {

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseBasicAuth } from '@siphook/schema';
 import { isSiphookError } from '@siphook/schema/errors';
 import {
+  DEFAULT_CALL_TIMEOUT_MS,
   DEFAULT_MAX_STEPS,
   DEFAULT_TIMEOUT_MS,
   formatCallHeader,
@@ -10,7 +12,6 @@ import {
   formatRunSummary,
   formatStep,
   loadScenarioFile,
-  parseBasicAuth,
   parseScenario,
   type RunOptions,
   type RunReport,
@@ -41,6 +42,7 @@ interface SimulateFlags {
   json?: boolean;
   junit?: string;
   timeout: number;
+  callTimeout: number;
   maxSteps: number;
   audio: boolean;
 }
@@ -89,6 +91,12 @@ export const registerSimulate: RegisterCommand = (program, context) => {
       DEFAULT_TIMEOUT_MS,
     )
     .option(
+      '--call-timeout <ms>',
+      'time limit of each whole call in ms; when it is spent the caller hangs up (a failed check)',
+      positiveInteger,
+      DEFAULT_CALL_TIMEOUT_MS,
+    )
+    .option(
       '--max-steps <n>',
       'actions per call before the loop guard stops it',
       positiveInteger,
@@ -130,6 +138,7 @@ async function runSimulate(
       : [parseScenario(base)];
     options = {
       timeoutMs: flags.timeout,
+      callTimeoutMs: flags.callTimeout,
       maxSteps: flags.maxSteps,
       checkAudio: flags.audio,
       probe: flags.probe ?? false,
