@@ -22,6 +22,8 @@ export interface StoreSettings {
     info(fields: object, message: string): void;
     warn(fields: object, message: string): void;
   };
+  /** Stops waiting for Redis at start. */
+  signal: AbortSignal;
 }
 
 const EXPECTED = 'memory, or a redis:// or rediss:// URL';
