@@ -11,8 +11,10 @@ import {
 } from '@siphook/webhook';
 import { type Logger, pino } from 'pino';
 import { createFlowRunner, type FlowRunner, type FlowState } from './flow-runner.js';
+import type { SayInput } from './flow-schema.js';
 import { type LoadedFlow, loadFlow } from './load-flow.js';
 import { createLogDestination, type LogDestination } from './log-destination.js';
+import { prepareSayPrompts, type SayPrompts } from './say-prompts.js';
 import {
   type ResolvedServerConfig,
   resolveServerConfig,
@@ -45,14 +47,21 @@ export interface SiphookServer {
 }
 
 const AUDIO_PREFIX = '/audio/';
+/** Prompts of `say:` steps, served by their own audio host from the say cache folder. */
+const SAY_PREFIX = '/audio/say/';
 const HEALTH_PATH = '/healthz';
 
 /**
  * Starts the reference webhook server: the flow answers newCall and dtmf pushes, its prompts are
  * served under `/audio/`, `GET /healthz` answers 200, and any other POST is a webhook push.
  *
- * @throws {SiphookError} `OPTIONS_INVALID`, `CONFIG_READ`, `FLOW_INVALID`, `FLOW_READ`,
- *   `OPTIONS_INVALID`, `OPTIONS_INVALID`, or `LISTEN_FAILED` (port in use, …).
+ * `say:` steps are synthesised (or found in their cache) before listening, and served under
+ * `/audio/say/`.
+ *
+ * @throws {SiphookError} `OPTIONS_INVALID`, `CONFIG_READ`, `FLOW_INVALID`, `FLOW_READ`, or
+ *   `LISTEN_FAILED` (port in use, …); for `say:` steps `TTS_ENGINE_NOT_FOUND`,
+ *   `TTS_VOICE_UNKNOWN`, `TTS_ENGINE_FAILED` or `TTS_ENGINE_TIMEOUT`, each with `file:line:col`
+ *   of the `say:`.
  * @example
  * const server = await createServer({ port: 0, signature: false });
  * server.webhookUrl // 'http://127.0.0.1:41234/'
@@ -63,10 +72,27 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
   const own = config.logger === undefined ? createLogger(resolved.logLevel) : undefined;
   const logger: Logger = own?.logger ?? (config.logger as Logger);
   const flow = await loadFlow(config.flow, { cwd: resolved.cwd });
+  let says: SayPrompts | undefined;
+  if (flow.says.length > 0) {
+    const shadowed = flow.prompts.find((name) => name.startsWith('say/'));
+    if (shadowed !== undefined) {
+      throw new SiphookError(
+        'FLOW_INVALID',
+        `prompt ${shadowed}: the folder say/ of the prompts is where the prompts of say: steps are served; rename it`,
+        { prompt: shadowed },
+      );
+    }
+    says = await prepareSayPrompts(flow, resolved.tts, resolved.cwd);
+    logger.info(
+      { cacheDir: says.cacheDir, prompts: says.count, synthesized: says.synthesized },
+      'say: prompts ready',
+    );
+  }
 
   // The listener is attached before listening, but the parts it dispatches to need the public
   // URL, which with port 0 is known only once listening: until then it answers 503.
   let audio: NodeListener | undefined;
+  let sayAudio: NodeListener | undefined;
   let webhook: NodeListener | undefined;
   let closing = false;
   let prefix = '';
@@ -79,6 +105,11 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
       if (Number.isNaN(next) || next === 0x2f || next === 0x3f) {
         target = target.slice(prefix.length) || '/';
       }
+    }
+    if (target.startsWith(SAY_PREFIX) && sayAudio !== undefined) {
+      request.url = target;
+      sayAudio(request, response);
+      return;
     }
     if (target.startsWith(AUDIO_PREFIX) && audio !== undefined) {
       request.url = target;
@@ -114,6 +145,7 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
   const audioUrl = `${withoutCredentials(url)}/audio`;
 
   let audioHost: AudioHost | undefined;
+  let sayHost: AudioHost | undefined;
   let runner: FlowRunner;
   try {
     // A flow that plays only absolute URLs needs no prompts folder, and gets no audio host.
@@ -125,12 +157,21 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
         logger,
       });
     }
+    if (says !== undefined) {
+      sayHost = await createAudioHost({
+        root: says.cacheDir,
+        publicUrl: `${audioUrl}/say`,
+        basePath: '/audio/say',
+        logger,
+      });
+    }
     const host = audioHost;
     // The callback URLs are the ones @siphook/webhook would add (`<url>/answer`, …, with the
     // Basic-auth credentials); setting them here once spares copying every response to add them.
     const callbackBase = withCredentials(url, resolved.basicAuth);
     runner = createFlowRunner(flow.flow, {
       promptUrl: host === undefined ? noPrompt : promptUrlsOf(host, flow),
+      ...(sayHost === undefined || says === undefined ? {} : { sayUrl: sayUrlsOf(sayHost, says) }),
       onData: `${callbackBase}/dtmf`,
       onAnswer: `${callbackBase}/answer`,
       onHangup: `${callbackBase}/hangup`,
@@ -162,9 +203,11 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
     });
     webhook = toNodeListener(handler);
     audio = audioHost?.handle;
+    sayAudio = sayHost?.handle;
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await audioHost?.close();
+    await sayHost?.close();
     throw error;
   }
 
@@ -182,6 +225,7 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
       clearTimeout(cut);
       clearInterval(sweep);
       await audioHost?.close();
+      await sayHost?.close();
       logger.flush?.();
       own?.destination.end();
     })();
@@ -242,6 +286,24 @@ function promptUrlsOf(host: AudioHost, flow: LoadedFlow): (name: string) => stri
     );
   }
   return (name) => urls.get(name) ?? host.urlFor(name);
+}
+
+/** The Play URL of each `say:` prompt: the say host's hashed URL of its cache file. */
+function sayUrlsOf(host: AudioHost, says: SayPrompts): (say: SayInput) => string {
+  return (say) => {
+    const file = says.fileOf(say);
+    try {
+      return host.urlFor(file);
+    } catch (error) {
+      if (!isSiphookError(error)) throw error;
+      const refused = host.refused().find((entry) => entry.file === file);
+      throw new SiphookError(
+        'FLOW_INVALID',
+        `the prompt for say: ${JSON.stringify(say.text.slice(0, 60))} (${file} in ${says.cacheDir}) cannot be served: ${refused?.reason ?? error.message}`,
+        { file, cacheDir: says.cacheDir },
+      );
+    }
+  };
 }
 
 function answerHealth(method: string | undefined, response: http.ServerResponse, flow: LoadedFlow) {

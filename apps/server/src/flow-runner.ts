@@ -5,8 +5,9 @@ import {
   isHttpUrl,
   type NewCallEvent,
   type PlayAction,
+  SiphookError,
 } from '@siphook/schema';
-import type { DialInput, Flow, Match, StepInput } from './flow-schema.js';
+import type { DialInput, Flow, Match, SayInput, StepInput } from './flow-schema.js';
 
 /** Where a call stands in its flow; kept in `call.state.flow` between pushes. */
 export interface FlowPosition {
@@ -23,6 +24,8 @@ export type FlowState = Record<string, unknown> & { flow?: FlowPosition | undefi
 export interface FlowRunnerOptions {
   /** Public URL of a prompt file name (the audio host's `urlFor`). */
   promptUrl: (name: string) => string;
+  /** Public URL of the prompt made from a `say:` (needed when the flow has one). */
+  sayUrl?: (say: SayInput) => string;
   /**
    * Absolute URL the service posts a Gather's digits to. Left out, Gathers carry no `onData` and
    * `@siphook/webhook` fills it in from its `publicUrl`.
@@ -121,6 +124,11 @@ export function createFlowRunner(flow: Flow, options: FlowRunnerOptions): FlowRu
     action: 'Play',
     url: isHttpUrl(prompt) ? prompt : options.promptUrl(prompt),
   });
+  const sayOf = (say: SayInput): PlayAction => {
+    if (options.sayUrl === undefined)
+      throw new SiphookError('FLOW_INVALID', 'the flow has say: steps, but no sayUrl was given');
+    return { action: 'Play', url: options.sayUrl(say) };
+  };
   const compileStep = (step: StepInput, id: string, parent: Sequence, index: number): Node => {
     if (step === 'retry') return { kind: 'retry' };
     if (step === 'hangup') return { kind: 'action', action: { action: 'Hangup' }, ends: true };
@@ -128,6 +136,7 @@ export function createFlowRunner(flow: Flow, options: FlowRunnerOptions): FlowRu
       return { kind: 'action', action: { action: 'Reject', reason: 'rejected' }, ends: true };
     }
     if ('play' in step) return { kind: 'action', action: playOf(step.play), ends: false };
+    if ('say' in step) return { kind: 'action', action: sayOf(step.say), ends: false };
     if ('reject' in step) {
       return { kind: 'action', action: { action: 'Reject', reason: step.reject }, ends: true };
     }
@@ -141,6 +150,7 @@ export function createFlowRunner(flow: Flow, options: FlowRunnerOptions): FlowRu
     };
     if (options.onData !== undefined) action.onData = options.onData;
     if (options_.play !== undefined) action.play = playOf(options_.play);
+    if (options_.say !== undefined) action.play = sayOf(options_.say);
     const node: GatherNode = {
       kind: 'gather',
       id,

@@ -1,4 +1,5 @@
 import { E164Schema } from '@siphook/schema';
+import { TtsTextSchema, VoiceSchema } from '@siphook/tts';
 import { z } from 'zod';
 
 // A flow file is what people write by hand, so the schema accepts the short forms (`- hangup`,
@@ -36,6 +37,39 @@ export const PromptSchema = z
 
 /** `play: welcome.wav`. */
 export const PlayStepSchema = z.strictObject({ play: PromptSchema });
+
+const SAY_EXPECTED = 'a text to speak, or { text, voice? } (voice e.g. "de" or "en"; default "de")';
+
+const SayObjectSchema = z.strictObject({ text: TtsTextSchema, voice: VoiceSchema.optional() });
+
+/** What a `say:` speaks, after validation: the text, and the voice when one was given. */
+export type SayInput = z.output<typeof SayObjectSchema>;
+
+/**
+ * What a `say:` speaks: the text alone, or `{ text, voice }`; both come out as `{ text, voice? }`.
+ * The form is picked by the value's type, so a bad text gets the text rule's own message.
+ */
+export const SayInputSchema: z.ZodType<SayInput> = z.unknown().transform((value, ctx) => {
+  const schema =
+    typeof value === 'string'
+      ? TtsTextSchema
+      : value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? SayObjectSchema
+        : undefined;
+  if (schema === undefined) {
+    ctx.addIssue({ code: 'custom', message: SAY_EXPECTED, input: value });
+    return z.NEVER;
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    for (const issue of result.error.issues) ctx.addIssue(issue as never);
+    return z.NEVER;
+  }
+  return typeof result.data === 'string' ? { text: result.data } : result.data;
+});
+
+/** `say: "Willkommen bei …"`: a prompt made from text at start-up, played like `play:`. */
+export const SayStepSchema = z.strictObject({ say: SayInputSchema });
 
 const DIAL_EXPECTED =
   'a number, "voicemail", a list of 1 to 5 numbers, or { numbers | voicemail, callerId?, anonymous? }';
@@ -84,6 +118,7 @@ const positiveInt = (what: string) =>
 export type StepInput =
   | z.infer<typeof BareStepSchema>
   | z.infer<typeof PlayStepSchema>
+  | z.infer<typeof SayStepSchema>
   | z.infer<typeof DialStepSchema>
   | z.infer<typeof RejectStepSchema>
   | { gather: GatherInput };
@@ -92,6 +127,8 @@ export type StepInput =
 export interface GatherInput {
   /** Prompt played while waiting for digits (the timeout starts after it ends). */
   play?: string | undefined;
+  /** Text spoken while waiting for digits, instead of `play`. */
+  say?: SayInput | undefined;
   /** Digits to collect, 1 by default. */
   maxDigits?: number | undefined;
   /** Milliseconds to wait for digits after the prompt, 2000 by default (the contract's). */
@@ -106,6 +143,7 @@ export interface GatherInput {
 export const GatherStepSchema: z.ZodType<{ gather: GatherInput }> = z.strictObject({
   gather: z.strictObject({
     play: PromptSchema.optional(),
+    say: SayInputSchema.optional(),
     maxDigits: positiveInt('an integer from 1 to 20')
       .max(20, { error: 'an integer from 1 to 20' })
       .optional(),
@@ -127,10 +165,11 @@ export const GatherStepSchema: z.ZodType<{ gather: GatherInput }> = z.strictObje
 });
 
 const STEP_EXPECTED =
-  'an action: play, gather, dial, reject (or reject: busy), hangup, or retry (inside a gather branch), one per list item';
+  'an action: play, say, gather, dial, reject (or reject: busy), hangup, or retry (inside a gather branch), one per list item';
 
 const STEP_SCHEMAS: Record<string, z.ZodType> = {
   play: PlayStepSchema,
+  say: SayStepSchema,
   dial: DialStepSchema,
   reject: RejectStepSchema,
   gather: GatherStepSchema,

@@ -15,6 +15,8 @@ export interface StartupInfo {
   flow: string;
   /** Prompt files the flow plays. */
   prompts: string[];
+  /** How many `say:` steps the flow has (their prompts are under `<audioUrl>say/`). */
+  says: number;
   /** Whether `X-Sipgate-Signature` is checked, and against how many keys besides sipgate.io's. */
   signature: { enabled: boolean; extraKeys: number };
   /** The command that places a simulated call against this server. */
@@ -44,6 +46,7 @@ export function describeServer(server: SiphookServer, cwd: string = process.cwd(
     healthUrl: `${server.url}/healthz`,
     flow: server.flow.file === undefined ? '(object)' : shortPath(server.flow.file, cwd),
     prompts: server.flow.prompts,
+    says: server.flow.says.length,
     signature: { enabled: server.config.signature, extraKeys: server.config.trustKeys.length },
     simulate,
   };
@@ -68,7 +71,7 @@ export function formatBanner(info: StartupInfo, options: { publicUrlGiven: boole
   }
   lines.push(
     '',
-    `Prompts: ${info.audioUrl} (${info.prompts.length} ${info.prompts.length === 1 ? 'file' : 'files'})`,
+    `Prompts: ${info.audioUrl} (${info.prompts.length} ${info.prompts.length === 1 ? 'file' : 'files'}${info.says === 0 ? '' : `; ${info.says} say: ${info.says === 1 ? 'step' : 'steps'} under say/`})`,
     `Health:  ${info.healthUrl}`,
     '',
   );

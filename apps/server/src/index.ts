@@ -17,14 +17,18 @@ export {
   type GatherInput,
   type Match,
   type Route,
+  type SayInput,
+  SayInputSchema,
   type StepInput,
 } from './flow-schema.js';
 export { describeServer, formatBanner, type StartupInfo } from './format-banner.js';
-export { DEMO_FLOW_FILE, type LoadedFlow, loadFlow } from './load-flow.js';
+export { DEMO_FLOW_FILE, type FlowSay, type LoadedFlow, loadFlow } from './load-flow.js';
 export {
   type FlowIssue,
   type FlowSource,
+  type LocateInFlow,
   parseFlow,
+  parseFlowDocument,
   type ValidateFlowOptions,
   validateFlow,
 } from './parse-flow.js';

@@ -1,9 +1,16 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createIssue, type Issue, isHttpUrl, SiphookError, summarizeIssues } from '@siphook/schema';
-import type { Flow, FlowInput, StepInput } from './flow-schema.js';
-import { parseFlow, validateFlow } from './parse-flow.js';
+import {
+  createIssue,
+  formatPath,
+  type Issue,
+  isHttpUrl,
+  SiphookError,
+  summarizeIssues,
+} from '@siphook/schema';
+import type { Flow, FlowInput, SayInput, StepInput } from './flow-schema.js';
+import { type LocateInFlow, parseFlowDocument, validateFlow } from './parse-flow.js';
 
 /** The bundled demo flow: "Welcome to siphook. Press 1 to be connected, press 2 for the voicemail." */
 export const DEMO_FLOW_FILE: string = fileURLToPath(new URL('../flows/demo.yaml', import.meta.url));
@@ -17,6 +24,18 @@ export interface LoadedFlow {
   promptsDir: string;
   /** Every prompt file name the flow uses, once each, in order of first use. */
   prompts: string[];
+  /** Every `say:` of the flow, in order, with where it is (synthesised by the server at start-up). */
+  says: FlowSay[];
+}
+
+/** One `say:` of a flow and where it stands, for messages that point at it. */
+export interface FlowSay {
+  say: SayInput;
+  /** Its path in the flow, e.g. `routes[0].actions[1].say`. */
+  where: string;
+  /** Line and column in the flow file (1-based), when it came from one. */
+  line?: number;
+  column?: number;
 }
 
 const MAX_FLOW_FILE_BYTES = 1024 * 1024;
@@ -38,17 +57,18 @@ export async function loadFlow(
   let flow: Flow;
   let file: string | undefined;
   let baseDir: string;
+  let locate: LocateInFlow | undefined;
   if (typeof source === 'string') {
     file = path.resolve(cwd, source);
     const text = await readFlowFile(file);
-    flow = parseFlow(text, { name: path.relative(cwd, file) || file });
+    ({ flow, locate } = parseFlowDocument(text, { name: path.relative(cwd, file) || file }));
     baseDir = path.dirname(file);
   } else {
     flow = validateFlow(source);
     baseDir = cwd;
   }
   const promptsDir = path.resolve(baseDir, flow.prompts ?? 'prompts');
-  const prompts = collectPrompts(flow);
+  const { prompts, says } = collectPrompts(flow, locate);
   const issues: Issue[] = [];
   await Promise.all(
     prompts.map(async ({ name, where }) => {
@@ -79,6 +99,7 @@ export async function loadFlow(
     flow,
     promptsDir,
     prompts: [...new Set(prompts.map((prompt) => prompt.name))],
+    says,
   };
   if (file !== undefined) result.file = file;
   return result;
@@ -107,26 +128,41 @@ async function readFlowFile(file: string): Promise<string> {
   }
 }
 
-/** Every prompt file name in the flow (absolute URLs are played as given), with where it is. */
-function collectPrompts(flow: Flow): { name: string; where: string }[] {
-  const out: { name: string; where: string }[] = [];
-  const visit = (steps: readonly StepInput[], where: string) => {
+/**
+ * Every prompt file name in the flow (absolute URLs are played as given), with where it is, and
+ * every `say:` with its line and column when `locate` can find them.
+ */
+function collectPrompts(
+  flow: Flow,
+  locate: LocateInFlow | undefined,
+): { prompts: { name: string; where: string }[]; says: FlowSay[] } {
+  const prompts: { name: string; where: string }[] = [];
+  const says: FlowSay[] = [];
+  const addSay = (say: SayInput, at: PropertyKey[]) => {
+    const found: FlowSay = { say, where: formatPath(at) };
+    const position = locate?.(at);
+    if (position !== undefined) Object.assign(found, position);
+    says.push(found);
+  };
+  const visit = (steps: readonly StepInput[], at: PropertyKey[]) => {
     for (const [i, step] of steps.entries()) {
       if (typeof step !== 'object') continue;
-      const here = `${where}[${i}]`;
+      const here = formatPath([...at, i]);
       if ('play' in step && !isHttpUrl(step.play))
-        out.push({ name: step.play, where: `${here}.play` });
+        prompts.push({ name: step.play, where: `${here}.play` });
+      if ('say' in step) addSay(step.say, [...at, i, 'say']);
       if ('gather' in step) {
         const play = step.gather.play;
         if (play !== undefined && !isHttpUrl(play)) {
-          out.push({ name: play, where: `${here}.gather.play` });
+          prompts.push({ name: play, where: `${here}.gather.play` });
         }
+        if (step.gather.say !== undefined) addSay(step.gather.say, [...at, i, 'gather', 'say']);
         for (const [key, branch] of Object.entries(step.gather.branches ?? {})) {
-          visit(branch, `${here}.gather.branches.${key}`);
+          visit(branch, [...at, i, 'gather', 'branches', key]);
         }
       }
     }
   };
-  for (const [r, route] of flow.routes.entries()) visit(route.actions, `routes[${r}].actions`);
-  return out;
+  for (const [r, route] of flow.routes.entries()) visit(route.actions, ['routes', r, 'actions']);
+  return { prompts, says };
 }

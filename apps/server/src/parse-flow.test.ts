@@ -139,3 +139,66 @@ describe('validateFlow rules', () => {
     expect(issues[0]?.path).toBe('routes');
   });
 });
+
+describe('say: steps', () => {
+  it('reads the short form and { text, voice } anywhere a play may stand, gathers too', () => {
+    const flow = parseFlow(
+      [
+        'routes:',
+        '  - actions:',
+        '      - say: "Grüße aus Köln"',
+        '      - gather:',
+        '          say: { text: "Press 1", voice: en }',
+        '          branches:',
+        '            "1": [{ say: Danke }, hangup]',
+      ].join('\n'),
+    );
+    expect(flow.routes[0]?.actions).toEqual([
+      { say: { text: 'Grüße aus Köln' } },
+      {
+        gather: {
+          say: { text: 'Press 1', voice: 'en' },
+          branches: { '1': [{ say: { text: 'Danke' } }, 'hangup'] },
+        },
+      },
+    ]);
+  });
+
+  it('refuses empty, over-long and control-character text with the text rule and its line', () => {
+    const text = [
+      'routes:', // 1
+      '  - actions:', // 2
+      '      - say: ""', // 3
+      `      - say: "${'a'.repeat(2001)}"`, // 4
+      '      - say: { text: "a\\u0007b", voice: de }', // 5
+      '      - say: { text: hi, voice: "-x" }', // 6
+      '      - say: { txt: hi }', // 7
+      '      - say: [hi]', // 8
+    ].join('\n');
+    const issues = issuesOf(() => parseFlow(text, { name: 'say.yaml' }));
+    const byPath = Object.fromEntries(issues.map((issue) => [issue.path, issue]));
+    expect(byPath['routes[0].actions[0].say']).toMatchObject({
+      line: 3,
+      expected: 'a text to speak (not empty)',
+    });
+    expect(byPath['routes[0].actions[0].say']?.message).toMatch(/^say\.yaml:3:14: /);
+    expect(byPath['routes[0].actions[1].say']?.expected).toMatch(/^at most 2000 characters/);
+    expect(byPath['routes[0].actions[2].say.text']).toMatchObject({ line: 5 });
+    expect(byPath['routes[0].actions[2].say.text']?.expected).toContain('U+0007');
+    expect(byPath['routes[0].actions[3].say.voice']).toMatchObject({ line: 6 });
+    expect(byPath['routes[0].actions[4].say.txt']).toMatchObject({ code: 'FIELD_UNKNOWN' });
+    expect(byPath['routes[0].actions[5].say']?.expected).toMatch(/^a text to speak, or \{ text/);
+  });
+
+  it('refuses a gather with both play and say', () => {
+    const issues = issuesOf(() =>
+      validateFlow({ routes: [{ actions: [{ gather: { play: 'a.wav', say: 'Hallo' } }] }] }),
+    );
+    expect(issues).toMatchObject([
+      {
+        path: 'routes[0].actions[0].gather.say',
+        expected: 'either play or say in a gather, not both',
+      },
+    ]);
+  });
+});

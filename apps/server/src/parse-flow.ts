@@ -37,6 +37,24 @@ const TERMINAL_STEPS = new Set(['hangup', 'reject', 'retry']);
  * parseFlow('routes:\n  - actions: [hangup]\n') // { routes: [{ actions: ['hangup'] }] }
  */
 export function parseFlow(text: string, source: FlowSource = {}): Flow {
+  return parseFlowDocument(text, source).flow;
+}
+
+/** Finds the line and column of a path in a flow file (1-based), when it is there. */
+export type LocateInFlow = (
+  path: readonly PropertyKey[],
+) => { line: number; column: number } | undefined;
+
+/**
+ * {@link parseFlow}, also returning how to find a path's line and column in the text, for checks
+ * made after parsing (such as a `say:` whose engine is missing).
+ *
+ * @throws {SiphookError} `FLOW_INVALID`, as {@link parseFlow}.
+ */
+export function parseFlowDocument(
+  text: string,
+  source: FlowSource = {},
+): { flow: Flow; locate: LocateInFlow } {
   const name = source.name ?? 'the flow';
   if (text.length > MAX_YAML_BYTES) {
     throw flowInvalid(name, [
@@ -70,13 +88,13 @@ export function parseFlow(text: string, source: FlowSource = {}): Flow {
       createIssue('FLOW_SYNTAX', '(root)', 'valid YAML or JSON', (error as Error).message),
     ]);
   }
-  const locate = (path: readonly PropertyKey[]) => {
+  const locate: LocateInFlow = (path) => {
     const node = nodeAt(doc.contents, path);
     if (node?.range == null) return undefined;
     const pos = lineCounter.linePos(node.range[0]);
     return { line: pos.line, column: pos.col };
   };
-  return validateFlow(value, { name, locate });
+  return { flow: validateFlow(value, { name, locate }), locate };
 }
 
 /** Options of {@link validateFlow}: a name for messages and an optional way to find lines. */
@@ -186,6 +204,17 @@ function checkSteps(
       }
     }
     if ('gather' in step) {
+      if (step.gather.play !== undefined && step.gather.say !== undefined) {
+        found.push({
+          issue: createIssue(
+            'FIELD_INVALID',
+            formatPath([...here, 'gather', 'say']),
+            'either play or say in a gather, not both',
+            step.gather.say.text,
+          ),
+          path: [...here, 'gather', 'say'],
+        });
+      }
       const maxDigits = step.gather.maxDigits ?? 1;
       for (const [key, branch] of Object.entries(step.gather.branches ?? {})) {
         const branchPath = [...here, 'gather', 'branches', key];

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createIssue, type Issue, SiphookError, summarizeIssues } from '@siphook/schema';
+import { type EngineSpec, EngineSpecSchema } from '@siphook/tts';
 import type { Logger } from 'pino';
 import type { FlowInput } from './flow-schema.js';
 
@@ -47,6 +48,11 @@ export interface ServerConfig {
   deadlineMs?: number;
   /** Folder relative paths (flow, keys, certificates) are resolved against. Default `process.cwd()`. */
   cwd?: string;
+  /**
+   * How the prompts of `say:` steps are made: `engine` (default `espeak-ng`), `cacheDir` (default
+   * `<prompts folder>/.siphook-cache/say`), `timeoutMs` per prompt (default 30000).
+   */
+  tts?: { engine?: EngineSpec; cacheDir?: string; timeoutMs?: number };
 }
 
 /** The log levels pino knows, plus `silent`. */
@@ -74,6 +80,8 @@ export interface ResolvedServerConfig {
   logLevel: string;
   graceMs: number;
   cwd: string;
+  /** `say:` settings, with the engine defaulted and the cache folder resolved against `cwd`. */
+  tts: { engine: EngineSpec; cacheDir: string | undefined; timeoutMs: number | undefined };
 }
 
 const PEM = /-----BEGIN [A-Z0-9 ]+-----/;
@@ -143,10 +151,29 @@ export async function resolveServerConfig(config: ServerConfig): Promise<Resolve
   if (config.tls !== undefined && (!config.tls.cert || !config.tls.key)) {
     issues.push(createIssue('FIELD_INVALID', 'tls', 'both cert and key', '(one missing)'));
   }
+  const tts = config.tts ?? {};
+  const engine = EngineSpecSchema.safeParse(tts.engine ?? 'espeak-ng');
+  if (!engine.success) {
+    issues.push(
+      createIssue('FIELD_INVALID', 'tts.engine', engine.error.issues[0]!.message, tts.engine),
+    );
+  }
+  if (tts.cacheDir !== undefined && (typeof tts.cacheDir !== 'string' || tts.cacheDir === '')) {
+    issues.push(createIssue('FIELD_INVALID', 'tts.cacheDir', 'a folder path', tts.cacheDir));
+  }
+  if (tts.timeoutMs !== undefined && !(Number.isSafeInteger(tts.timeoutMs) && tts.timeoutMs > 0)) {
+    issues.push(
+      createIssue('FIELD_INVALID', 'tts.timeoutMs', 'milliseconds, an integer > 0', tts.timeoutMs),
+    );
+  }
   if (issues.length > 0) {
-    throw new SiphookError('OPTIONS_INVALID', summarizeIssues('server config is invalid:', issues), {
-      issues,
-    });
+    throw new SiphookError(
+      'OPTIONS_INVALID',
+      summarizeIssues('server config is invalid:', issues),
+      {
+        issues,
+      },
+    );
   }
   const trustKeys = await Promise.all(
     (config.trustKeys ?? []).map((key, i) => readPem(key, `trustKeys[${i}]`, cwd)),
@@ -172,6 +199,11 @@ export async function resolveServerConfig(config: ServerConfig): Promise<Resolve
     logLevel,
     graceMs,
     cwd,
+    tts: {
+      engine: engine.data ?? 'espeak-ng',
+      cacheDir: tts.cacheDir === undefined ? undefined : path.resolve(cwd, tts.cacheDir),
+      timeoutMs: tts.timeoutMs,
+    },
   };
 }
 

@@ -200,6 +200,25 @@ export const ERROR_CODES = {
   FFMPEG_PATH: { meaning: 'The configured ffmpeg path is not runnable.', exit: 2 },
   FFMPEG_FAILED: { meaning: 'ffmpeg exited with an error.', exit: 1 },
 
+  // Prompts from text (@siphook/tts, siphook tts, say: in flows)
+  TTS_TEXT_INVALID: {
+    meaning: 'A text to speak is empty, longer than 2000 characters or holds control characters.',
+    exit: 1,
+  },
+  TTS_ENGINE_NOT_FOUND: {
+    meaning: 'The speech engine (program or npm package) is not installed.',
+    exit: 2,
+  },
+  TTS_VOICE_UNKNOWN: { meaning: 'The speech engine has no voice of that name.', exit: 2 },
+  TTS_ENGINE_FAILED: {
+    meaning: 'The speech engine failed, or wrote nothing or no usable audio.',
+    exit: 2,
+  },
+  TTS_ENGINE_TIMEOUT: {
+    meaning: 'The speech engine ran past its time limit and was stopped.',
+    exit: 2,
+  },
+
   // Play URLs (checkUrl)
   URL_INVALID: { meaning: 'A URL is not an absolute http(s) URL.', exit: 1 },
   URL_UNREACHABLE: {

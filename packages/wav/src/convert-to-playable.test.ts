@@ -268,6 +268,29 @@ describe('convertToPlayable: normalize and trimSilence', () => {
     expect(Math.abs(samples[0]!)).toBeGreaterThanOrEqual(10 ** (-50 / 20) - 2 / 32768);
   });
 
+  it('trimPadSeconds keeps that much of the quiet signal at each end, and no more than there is', async () => {
+    const rate = 16000;
+    const signal = Float64Array.from([
+      ...new Float64Array(rate * 0.4),
+      ...tone(800, rate, 0.5, 0.5, 0.005),
+      ...new Float64Array(rate * 0.05),
+    ]);
+    const input = await fixture('pad.wav', encodeTestWav([signal], rate, 'int16'));
+    const result = await convertToPlayable(input, `${input}.out.wav`, {
+      trimSilence: true,
+      trimPadSeconds: 0.1,
+    });
+    // 0.1 s kept before the tone, only the 0.05 s there is after it.
+    expect(Math.abs(result.trimmedSeconds.start - 0.3)).toBeLessThan(0.01);
+    expect(result.trimmedSeconds.end).toBeLessThan(0.002);
+    expect(Math.abs(result.durationSeconds - 0.65)).toBeLessThan(0.01);
+    const samples = playSamples(new Uint8Array(await readFile(`${input}.out.wav`)));
+    expect(samples.slice(0, 700).every((sample) => Math.abs(sample) < 10 ** (-50 / 20))).toBe(true);
+    await expect(
+      convertToPlayable(input, `${input}.out.wav`, { trimSilence: true, trimPadSeconds: 2 }),
+    ).rejects.toMatchObject({ code: 'OPTIONS_INVALID' });
+  });
+
   it('trimSilence on a silent file fails with WAV_SILENT and writes nothing', async () => {
     const input = await fixture(
       'silent.wav',

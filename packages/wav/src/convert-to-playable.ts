@@ -28,6 +28,8 @@ export interface ConvertOptions {
   trimSilence?: boolean;
   /** Level (dBFS, −120…0) below which a sample counts as silence, measured before normalisation. Default −50. */
   silenceThresholdDb?: number;
+  /** With `trimSilence`: keep up to this many seconds (0…1) of the quiet signal at each end, so speech does not start or stop abruptly. Default 0. */
+  trimPadSeconds?: number;
   /** ffmpeg binary for non-WAV input; default: {@link findFfmpeg}. */
   ffmpegPath?: string;
   /** Aborts the conversion; nothing is left behind. */
@@ -97,6 +99,8 @@ interface PcmSource {
 interface Processing {
   normalizeDb?: number;
   silenceDb?: number;
+  /** Output samples kept on each side of the non-silent span when trimming. */
+  padSamples?: number;
 }
 
 /**
@@ -188,7 +192,7 @@ export async function convertToPlayable(
 
 function validateOptions(options: ConvertOptions): Processing {
   const processing: Processing = {};
-  const { normalize, trimSilence, silenceThresholdDb } = options;
+  const { normalize, trimSilence, silenceThresholdDb, trimPadSeconds } = options;
   if (normalize === true) processing.normalizeDb = DEFAULT_NORMALIZE_DB;
   else if (typeof normalize === 'number') {
     if (!Number.isFinite(normalize) || normalize > 0 || normalize < -60)
@@ -205,6 +209,13 @@ function validateOptions(options: ConvertOptions): Processing {
     (!Number.isFinite(silenceThresholdDb) || silenceThresholdDb > 0 || silenceThresholdDb < -120)
   )
     throw optionError('silenceThresholdDb', 'a level in dBFS from -120 to 0', silenceThresholdDb);
+  if (
+    trimPadSeconds !== undefined &&
+    (!Number.isFinite(trimPadSeconds) || trimPadSeconds < 0 || trimPadSeconds > 1)
+  )
+    throw optionError('trimPadSeconds', 'seconds from 0 to 1', trimPadSeconds);
+  if (trimPadSeconds !== undefined)
+    processing.padSamples = Math.round(trimPadSeconds * PLAY_SAMPLE_RATE);
   if (trimSilence === true) processing.silenceDb = silenceThresholdDb ?? DEFAULT_SILENCE_DB;
   else if (trimSilence !== undefined && trimSilence !== false)
     throw optionError('trimSilence', 'true or false', trimSilence);
@@ -295,7 +306,12 @@ function outputInvalid(input: string, info: WavInfo, why: string): SiphookError 
   );
 }
 
-function ioError(code: 'WAV_READ_FAILED' | 'WAV_WRITE_FAILED', message: string, path: string, error: unknown): SiphookError {
+function ioError(
+  code: 'WAV_READ_FAILED' | 'WAV_WRITE_FAILED',
+  message: string,
+  path: string,
+  error: unknown,
+): SiphookError {
   if (isSiphookError(error)) return error;
   const cause = (error as NodeJS.ErrnoException | undefined)?.code;
   const reason = error instanceof Error ? error.message : String(error);
@@ -397,7 +413,12 @@ async function convertPcm(
           { input: source.path, peak: levels.peak, silenceThresholdDb: processing.silenceDb },
         );
       }
-      span = { first: levels.first, last: levels.last, length: levels.length };
+      const pad = processing.padSamples ?? 0;
+      span = {
+        first: Math.max(0, levels.first - pad),
+        last: Math.min(levels.length - 1, levels.last + pad),
+        length: levels.length,
+      };
     }
   }
   // Integer input already on the 16-bit grid (8-bit, 16-bit, G.711) at 8 kHz mono needs no dither:

@@ -33,4 +33,9 @@ export {
   type WavInfo,
   type WavProblem,
 } from './wav-info.js';
-export { CANONICAL_HEADER_BYTES, encodeCanonicalHeader } from './write-wav.js';
+export {
+  CANONICAL_HEADER_BYTES,
+  encodeCanonicalHeader,
+  encodePcmHeader,
+  type PcmHeaderFormat,
+} from './write-wav.js';

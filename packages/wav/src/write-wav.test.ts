@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPlayable } from './check-playable.js';
 import { inspectWavBytes } from './inspect-wav.js';
-import { encodeCanonicalHeader } from './write-wav.js';
+import { encodeCanonicalHeader, encodePcmHeader } from './write-wav.js';
 
 describe('encodeCanonicalHeader', () => {
   it('writes the 44-byte Play header, byte for byte', () => {
@@ -35,5 +35,25 @@ describe('encodeCanonicalHeader', () => {
     expect(() => encodeCanonicalHeader(3)).toThrow(RangeError);
     expect(() => encodeCanonicalHeader(2 ** 32)).toThrow(RangeError);
     expect(() => encodeCanonicalHeader(-2)).toThrow(RangeError);
+  });
+});
+
+describe('encodePcmHeader', () => {
+  it('describes another rate and layout, which inspectWav reads back', () => {
+    const file = new Uint8Array(44 + 4410 * 4);
+    file.set(encodePcmHeader(4410 * 4, { channels: 2, sampleRate: 22050, bitsPerSample: 16 }));
+    const info = inspectWavBytes(file);
+    expect(info.format).toMatchObject({
+      tag: 1,
+      channels: 2,
+      sampleRate: 22050,
+      bitsPerSample: 16,
+      blockAlign: 4,
+      byteRate: 88200,
+    });
+    expect(info.durationSeconds).toBe(0.2);
+    expect(() => encodePcmHeader(6, { channels: 2, sampleRate: 22050, bitsPerSample: 16 })).toThrow(
+      RangeError,
+    );
   });
 });

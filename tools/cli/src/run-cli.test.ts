@@ -30,6 +30,7 @@ describe('siphook --version and --help', () => {
     expect(help.commands.map((command) => command.name())).toEqual([
       'wav',
       'xml',
+      'tts',
       'serve-audio',
       'server',
       'simulate',

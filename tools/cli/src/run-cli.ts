@@ -28,7 +28,7 @@ export async function createProgram(
 ): Promise<Command> {
   const program = new Command('siphook')
     .description(
-      'Toolkit for the sipgate.io push API: WAV prompts, XML responses, audio hosting, webhook server and simulator.',
+      'Toolkit for the sipgate.io push API: WAV prompts, prompts from text, XML responses, audio hosting, webhook server and simulator.',
     )
     .version(version, '-v, --version', 'print the siphook version')
     .helpOption('-h, --help', 'show help for a command')

@@ -14,6 +14,7 @@ export interface CommandEntry {
 export const commands: readonly CommandEntry[] = [
   { name: 'wav', load: async () => (await import('./wav.js')).registerWav },
   { name: 'xml', load: async () => (await import('./xml.js')).registerXml },
+  { name: 'tts', load: async () => (await import('./tts.js')).registerTts },
   { name: 'serve-audio', load: async () => (await import('./serve-audio.js')).registerServeAudio },
   { name: 'server', load: async () => (await import('./server.js')).registerServer },
   { name: 'simulate', load: async () => (await import('./simulate.js')).registerSimulate },

@@ -12,6 +12,7 @@ import {
 import { InvalidArgumentError, Option } from 'commander';
 import { clipMessage } from '../clip.js';
 import { type CommandContext, ExitCode, exitCodeFor, type RegisterCommand } from '../context.js';
+import { ENGINE_CHOICES, engineSpecOf } from '../engine-spec.js';
 import {
   isServerWorker,
   leaveCluster,
@@ -39,6 +40,9 @@ interface ServerFlags {
   tlsKey?: string;
   logLevel?: string;
   graceMs?: number;
+  ttsEngine?: string;
+  ttsEngineCmd?: string;
+  ttsCache?: string;
   json?: boolean;
   store: string;
   storePrefix: string;
@@ -165,6 +169,19 @@ export const registerServer: RegisterCommand = (program, context) => {
         '--workers [n]',
         'run n worker processes on one port (node:cluster; one per core without n); needs --store redis://…',
       ).env('SIPHOOK_WORKERS'),
+    )
+    .addOption(
+      new Option('--tts-engine <name>', 'engine for the say: steps (default espeak-ng)').choices(
+        ENGINE_CHOICES,
+      ),
+    )
+    .option(
+      '--tts-engine-cmd <template>',
+      "the command engine's program, e.g. 'piper --model de.onnx --output_file {out}'",
+    )
+    .option(
+      '--tts-cache <dir>',
+      'folder of the say: prompts (default: <prompts folder>/.siphook-cache/say)',
     )
     .option('--json', 'print the startup information as one JSON line instead of the banner')
     .addHelpText(
@@ -335,6 +352,11 @@ function toConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): ServerConfig {
   if (flags.tlsCert !== undefined || flags.tlsKey !== undefined) {
     config.tls = { cert: flags.tlsCert ?? '', key: flags.tlsKey ?? '' };
   }
+  const engine = engineSpecOf(flags.ttsEngine, flags.ttsEngineCmd, {
+    engine: '--tts-engine',
+    command: '--tts-engine-cmd',
+  });
+  config.tts = { engine, ...(flags.ttsCache === undefined ? {} : { cacheDir: flags.ttsCache }) };
   return config;
 }
 

@@ -3,9 +3,7 @@ import { checkResponse, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, type XmlProblem } 
 import { type Command, InvalidArgumentError } from 'commander';
 import { clipMessage } from '../clip.js';
 import { type CommandContext, ExitCode } from '../context.js';
-
-/** Bytes read from a file per call; documents are small (the default limit is 64 KiB). */
-const READ_CHUNK = 64 * 1024;
+import { readBounded, readStdin } from '../read-bounded.js';
 
 /** The verdict for one document of `siphook xml check`, as printed with --json. */
 export interface XmlCheckOutcome {
@@ -46,38 +44,6 @@ function tooLarge(file: string, size: string, maxBytes: number): XmlCheckOutcome
       },
     ],
   };
-}
-
-/** Reads standard input, but never more than one byte past the limit. */
-async function readStdin(maxBytes: number): Promise<Uint8Array | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size > maxBytes) {
-      process.stdin.destroy();
-      return undefined;
-    }
-  }
-  return Buffer.concat(chunks, size);
-}
-
-/** Reads at most `maxBytes + 1` bytes from an open file, in chunks, and stops there. */
-async function readBounded(handle: FileHandle, maxBytes: number): Promise<Uint8Array | undefined> {
-  // One byte past the limit tells "exactly at the limit" from "too large" without reading on:
-  // FIFOs, character devices (/dev/zero) and growing files have no trustworthy size to check.
-  const buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, READ_CHUNK));
-  const chunks: Buffer[] = [];
-  let size = 0;
-  while (size <= maxBytes) {
-    const want = Math.min(buffer.length, maxBytes + 1 - size);
-    const { bytesRead } = await handle.read(buffer, 0, want, null);
-    if (bytesRead === 0) return Buffer.concat(chunks, size);
-    chunks.push(Buffer.from(buffer.subarray(0, bytesRead)));
-    size += bytesRead;
-  }
-  return undefined;
 }
 
 async function readDocument(file: string, maxBytes: number): Promise<Uint8Array | XmlCheckOutcome> {
