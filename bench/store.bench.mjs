@@ -1,0 +1,156 @@
+// The reference server on the demo flow's newCall → dtmf path with its call state in Redis (a
+// real redis-server on loopback) against the same server with the in-memory store. Each server
+// runs in its own child process; autocannon in this one sends pairs: a newCall with a fresh callId,
+// then a dtmf "1" for that call (which takes the "connected" branch only if the state was found).
+// The goal: server CPU per request with Redis at most 1.5× the memory store's.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { hasRedisServer, startRedisServer } from '@siphook/test-services';
+import autocannon from 'autocannon';
+
+const SELF = fileURLToPath(import.meta.url);
+const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' };
+const newCallBody = (callId) =>
+  `from=492111234567&to=4915791234567&direction=in&event=newCall&callId=${callId}&user%5B%5D=Alice`;
+const dtmfBody = (callId) => `event=dtmf&callId=${callId}&dtmf=1`;
+
+if (process.argv[2] === '--serve') await serve(process.argv[3]);
+else await main();
+
+/** Child mode: one server on a free port (memory, or the Redis URL given), prints its URL. */
+async function serve(store) {
+  const { createServer } = await import('@siphook/server');
+  const options = { port: 0, logLevel: 'warn', signature: false };
+  if (store !== 'memory') {
+    const { createRedisCallStore } = await import('@siphook/redis-store');
+    options.store = await createRedisCallStore({ url: store, prefix: 'bench' });
+  }
+  const server = await createServer(options);
+  process.stdout.write(`${server.listenUrl}\n`);
+}
+
+function startServer(store) {
+  const child = spawn(process.execPath, [SELF, '--serve', store], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('\n')) resolve({ child, url: out.trim() });
+    });
+    child.on('exit', (code) => reject(new Error(`server (${store}) exited with ${code}`)));
+  });
+}
+
+/** CPU time (user + system) a process has used so far, in µs (Linux /proc). */
+function cpuMicros(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+}
+
+function post(url, body) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: 'POST', headers: FORM }, (response) => {
+      let text = '';
+      response.on('data', (chunk) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode, body: text }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+let calls = 0;
+/** autocannon: each connection loops newCall (a new callId) → dtmf 1 for that call. */
+function load(url, duration) {
+  return autocannon({
+    url,
+    connections: 10,
+    duration,
+    requests: [
+      {
+        method: 'POST',
+        path: '/',
+        headers: FORM,
+        setupRequest: (request, context) => {
+          context.callId = `bench-${process.pid}-${calls++}`;
+          return { ...request, body: newCallBody(context.callId) };
+        },
+      },
+      {
+        method: 'POST',
+        path: '/dtmf',
+        headers: FORM,
+        setupRequest: (request, context) => ({ ...request, body: dtmfBody(context.callId) }),
+      },
+    ],
+  });
+}
+
+async function main() {
+  if (!hasRedisServer()) {
+    console.log('redis-server not found (apt-get install redis-server): store benchmark skipped');
+    return;
+  }
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const duration = Number(process.env.BENCH_SECONDS ?? 5);
+  const redis = await startRedisServer();
+  const redisPid = redis.pid;
+  const cases = [
+    { name: '(a) memory store', store: 'memory' },
+    { name: '(b) Redis store (loopback), update() per push', store: redis.url, goal: 1.5 },
+  ];
+  for (const item of cases) {
+    Object.assign(item, await startServer(item.store));
+    // The dtmf must take the "connected" branch: proof that its state was found.
+    await post(`${item.url}/`, newCallBody('check-1'));
+    const answer = await post(`${item.url}/dtmf`, dtmfBody('check-1'));
+    if (answer.status !== 200 || !answer.body.includes('4915799912345'))
+      throw new Error(`${item.name}: dtmf did not find its call: ${answer.body.slice(0, 200)}`);
+    Object.assign(item, { rps: [], p99: [], cpu: [], redisCpu: [], errors: 0 });
+    await load(item.url, 1); // warm-up
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const item of cases) {
+      const before = cpuMicros(item.child.pid);
+      const redisBefore = cpuMicros(redisPid);
+      const result = await load(item.url, duration);
+      item.cpu.push((cpuMicros(item.child.pid) - before) / result.requests.total);
+      item.redisCpu.push((cpuMicros(redisPid) - redisBefore) / result.requests.total);
+      item.rps.push(result.requests.average);
+      item.p99.push(result.latency.p99);
+      item.errors += result.errors + result.timeouts + (result.non2xx ?? 0);
+    }
+  }
+  for (const item of cases) item.child.kill('SIGTERM');
+  await redis.close();
+
+  const median = (list) => [...list].sort((x, y) => x - y)[Math.floor(list.length / 2)];
+  const baseCpu = median(cases[0].cpu);
+  const lines = [
+    `### Redis vs memory call store: newCall → dtmf pairs (autocannon, 10 connections, ${rounds} rounds × ${duration} s, medians)`,
+    '',
+    '| case | req/s | p99 ms | server CPU µs/req | × (a) | goal | redis-server CPU µs/req | errors |',
+    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
+  ];
+  for (const item of cases) {
+    const cpu = median(item.cpu);
+    const ratio = cpu / baseCpu;
+    const goal =
+      item.goal === undefined
+        ? 'baseline'
+        : `≤ ${item.goal}× ${ratio <= item.goal ? 'met' : 'MISSED'}`;
+    lines.push(
+      `| ${item.name} | ${Math.round(median(item.rps)).toLocaleString('en-US')} | ${median(item.p99)} | ${cpu.toFixed(0)} | ${ratio.toFixed(2)} | ${goal} | ${median(item.redisCpu).toFixed(0)} | ${item.errors} |`,
+    );
+  }
+  const loadAverage = loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' / ');
+  lines.push('', `Load average at the end (1 / 5 / 15 min): ${loadAverage}.`, '');
+  console.log(lines.join('\n'));
+}
