@@ -1,4 +1,6 @@
-// Converting to the Play format (8 kHz mono 16-bit PCM WAV), three ways:
+// Converting to the Play format (8 kHz mono 16-bit PCM WAV), four ways:
+//  0. a folder of prompts converted end to end by `siphook wav convert DIR -o OUT`, against sox
+//     run once per file (what a shell loop does), in the same run;
 //  1. whole-process wall time of `siphook wav convert` vs sox vs the npm ffmpeg binary on 60 s of
 //     44.1 kHz stereo 16-bit audio, alternating in the same run (goal: ≤ 1.0× sox's time);
 //  2. in-process convertToPlayable vs wavefile's toSampleRate on the same audio (goal: ≥ 10×);
@@ -6,7 +8,7 @@
 // Set-up installs sox with apt-get when it is missing; its rows are skipped if that fails.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,48 +30,73 @@ const LEAN =
 const IMPORT_ONLY = "await import('@siphook/wav');";
 class SkipRss extends Error {}
 
-/** Writes `seconds` of 44.1 kHz stereo 16-bit music-like audio (tones, a sweep, noise) in 1 MiB steps. */
-async function writeInput(path, seconds) {
-  const rate = 44100;
-  const frames = rate * seconds;
+/**
+ * Writes `seconds` of music-like audio (tones, a sweep, noise) as a PCM WAV file in 1 MiB steps:
+ * 44.1 kHz stereo 16-bit unless told otherwise.
+ */
+async function writeInput(path, seconds, { rate = 44100, channels = 2, bits = 16 } = {}) {
+  const bytes = bits / 8;
+  const block = channels * bytes;
+  const frames = Math.round(rate * seconds);
   const handle = await open(path, 'w');
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + frames * 4, 4);
+  header.writeUInt32LE(36 + frames * block, 4);
   header.write('WAVEfmt ', 8, 'latin1');
   header.writeUInt32LE(16, 16);
   header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(2, 22);
+  header.writeUInt16LE(channels, 22);
   header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 4, 28);
-  header.writeUInt16LE(4, 32);
-  header.writeUInt16LE(16, 34);
+  header.writeUInt32LE(rate * block, 28);
+  header.writeUInt16LE(block, 32);
+  header.writeUInt16LE(bits, 34);
   header.write('data', 36, 'latin1');
-  header.writeUInt32LE(frames * 4, 40);
+  header.writeUInt32LE(frames * block, 40);
   await handle.write(header);
-  // One 10-second pattern, repeated: the content does not change the work, and this keeps set-up fast.
-  const patternFrames = rate * 10;
-  const pattern = Buffer.alloc(patternFrames * 4);
+  // One pattern of at most 10 seconds, repeated: the content does not change the work, and this keeps set-up fast.
+  const patternFrames = Math.min(frames, rate * 10);
+  const pattern = Buffer.alloc(patternFrames * block);
+  const full = 2 ** (bits - 1) - 1;
   let seed = 1;
   for (let i = 0; i < patternFrames; i++) {
     const t = i / rate;
     seed = (seed * 1103515245 + 12345) >>> 0;
     const noise = (seed / 2 ** 32 - 0.5) * 0.05;
-    const music =
+    const values = [
       0.3 * Math.sin(2 * Math.PI * 440 * t) +
-      0.2 * Math.sin(2 * Math.PI * (200 + 1500 * (t % 1)) * t) +
-      noise;
-    pattern.writeInt16LE(Math.round(music * 32767), i * 4);
-    pattern.writeInt16LE(
-      Math.round((0.25 * Math.sin(2 * Math.PI * 660 * t) + noise) * 32767),
-      i * 4 + 2,
-    );
+        0.2 * Math.sin(2 * Math.PI * (200 + 1500 * (t % 1)) * t) +
+        noise,
+      0.25 * Math.sin(2 * Math.PI * 660 * t) + noise,
+    ];
+    for (let c = 0; c < channels; c++)
+      pattern.writeIntLE(Math.round(values[c % 2] * full), i * block + c * bytes, bytes);
   }
   for (let written = 0; written < frames; written += patternFrames) {
     const count = Math.min(patternFrames, frames - written);
-    await handle.write(pattern, 0, count * 4);
+    await handle.write(pattern, 0, count * block);
   }
   await handle.close();
+}
+
+/**
+ * A folder of 40 prompts as people record them: 2 to 8 s each (200 s in all), a quarter each
+ * 44.1 kHz stereo 16-bit, 48 kHz mono 24-bit, 16 kHz mono 16-bit and 22.05 kHz mono 16-bit.
+ */
+async function writePromptFolder(folder) {
+  await mkdir(folder);
+  const formats = [
+    { rate: 44100, channels: 2, bits: 16 },
+    { rate: 48000, channels: 1, bits: 24 },
+    { rate: 16000, channels: 1, bits: 16 },
+    { rate: 22050, channels: 1, bits: 16 },
+  ];
+  const files = [];
+  for (let i = 0; i < 40; i++) {
+    const path = join(folder, `prompt-${String(i).padStart(2, '0')}.wav`);
+    await writeInput(path, 2 + (i % 7), formats[i % 4]);
+    files.push(path);
+  }
+  return files;
 }
 
 function haveCommand(command, args) {
@@ -112,7 +139,10 @@ function timeProcess(command, args) {
     ? ['/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, command, ...args]]
     : [command, args];
   const start = process.hrtime.bigint();
-  const result = spawnSync(timed[0], timed[1], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  const result = spawnSync(timed[0], timed[1], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
   let cpuMs = Number.NaN;
@@ -139,6 +169,60 @@ function printTable(title, header, rows) {
   );
 }
 
+/**
+ * Runs each case's process once to warm caches, then ROUNDS times in alternation, and prints
+ * medians of wall and CPU time with ratios against the baseline case.
+ */
+function compareProcesses(title, cases) {
+  const times = cases.map(() => []);
+  const cpuTimes = cases.map(() => []);
+  for (const item of cases) item.run(); // warm the page cache and the binaries
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, item] of cases.entries()) {
+      const { ms, cpuMs } = item.run();
+      times[i].push(ms);
+      cpuTimes[i].push(cpuMs);
+    }
+  }
+  const medians = times.map(median);
+  const cpuMedians = cpuTimes.map(median);
+  const baseIndex = cases.findIndex((item) => item.baseline);
+  const base = baseIndex >= 0 ? medians[baseIndex] : undefined;
+  const cpuBase = baseIndex >= 0 ? cpuMedians[baseIndex] : undefined;
+  printTable(
+    title,
+    [
+      'case',
+      'wall ms (median)',
+      'min',
+      'max',
+      '× sox wall',
+      'CPU ms (median)',
+      '× sox CPU',
+      'goal (wall)',
+      'met',
+    ],
+    cases.map((item, i) => {
+      const ratio = base === undefined ? undefined : medians[i] / base;
+      const cpuRatio = cpuBase === undefined ? undefined : cpuMedians[i] / cpuBase;
+      const goal =
+        item.goal === undefined || base === undefined ? '' : `≤ ${item.goal.toFixed(1)}×`;
+      const met = goal === '' ? '' : ratio <= item.goal ? 'yes' : 'NO';
+      return [
+        `${item.name}${item.baseline ? ' (baseline)' : ''}`,
+        fmt(medians[i]),
+        fmt(Math.min(...times[i])),
+        fmt(Math.max(...times[i])),
+        ratio === undefined ? '' : ratio.toFixed(2),
+        fmt(cpuMedians[i]),
+        cpuRatio === undefined || Number.isNaN(cpuRatio) ? '' : cpuRatio.toFixed(2),
+        goal,
+        met,
+      ];
+    }),
+  );
+}
+
 try {
   const input = join(dir, 'music-60s.wav');
   await writeInput(input, 60);
@@ -146,6 +230,44 @@ try {
   const ffmpeg = npmFfmpeg();
   if (ffmpeg === undefined)
     notes.push('@ffmpeg-installer/ffmpeg is not installed, so its row is skipped.');
+
+  // 0. A folder of prompts, end to end: the CLI converts the whole folder (worker threads), sox
+  // runs once per file as a shell loop would.
+  const prompts = join(dir, 'prompts');
+  const promptFiles = await writePromptFolder(prompts);
+  const soxLoop = `for f in "$@"; do sox "$f" -r 8000 -c 1 -b 16 "${join(dir, 'sox-out')}/$(basename "$f")"; done`;
+  await mkdir(join(dir, 'sox-out'));
+  const folderCases = [
+    {
+      name: 'sox once per file (`for f in prompts/*.wav; do sox "$f" -r 8000 -c 1 -b 16 …; done`)',
+      baseline: true,
+      skip: !soxOk,
+      run: () => timeProcess('sh', ['-c', soxLoop, 'sh', ...promptFiles]),
+    },
+    {
+      name: '`siphook wav convert prompts -o out`',
+      run: () =>
+        timeProcess(process.execPath, [cli, 'wav', 'convert', prompts, '-o', join(dir, 'out')]),
+    },
+    {
+      name: '`siphook wav convert prompts -o out -j 1`',
+      run: () =>
+        timeProcess(process.execPath, [
+          cli,
+          'wav',
+          'convert',
+          prompts,
+          '-o',
+          join(dir, 'out-1'),
+          '-j',
+          '1',
+        ]),
+    },
+  ].filter((item) => !item.skip);
+  compareProcesses(
+    `convert a folder of 40 prompts (200 s of audio, 44.1/48/16/22.05 kHz), whole process, median of ${ROUNDS} alternating runs`,
+    folderCases,
+  );
 
   // 1. Whole-process wall time, alternating so that load on the shared machine hits all alike.
   const cases = [
@@ -215,57 +337,22 @@ try {
       run: () => timeProcess(process.execPath, ['-e', '0']),
     },
   ].filter((item) => !item.skip);
-  const times = cases.map(() => []);
-  const cpuTimes = cases.map(() => []);
-  for (const item of cases) item.run(); // warm the page cache and the binaries
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, item] of cases.entries()) {
-      const { ms, cpuMs } = item.run();
-      times[i].push(ms);
-      cpuTimes[i].push(cpuMs);
-    }
-  }
-  const medians = times.map(median);
-  const cpuMedians = cpuTimes.map(median);
-  const baseIndex = cases.findIndex((item) => item.baseline);
-  const base = baseIndex >= 0 ? medians[baseIndex] : undefined;
-  const cpuBase = baseIndex >= 0 ? cpuMedians[baseIndex] : undefined;
-  printTable(
+  compareProcesses(
     `convert 60 s of 44.1 kHz stereo 16-bit (10.1 MiB), whole process, median of ${ROUNDS} alternating runs`,
-    [
-      'case',
-      'wall ms (median)',
-      'min',
-      'max',
-      '× sox wall',
-      'CPU ms (median)',
-      '× sox CPU',
-      'goal (wall)',
-      'met',
-    ],
-    cases.map((item, i) => {
-      const ratio = base === undefined ? undefined : medians[i] / base;
-      const cpuRatio = cpuBase === undefined ? undefined : cpuMedians[i] / cpuBase;
-      const goal =
-        item.goal === undefined || base === undefined ? '' : `≤ ${item.goal.toFixed(1)}×`;
-      const met = goal === '' ? '' : ratio <= item.goal ? 'yes' : 'NO';
-      return [
-        `${item.name}${item.baseline ? ' (baseline)' : ''}`,
-        fmt(medians[i]),
-        fmt(Math.min(...times[i])),
-        fmt(Math.max(...times[i])),
-        ratio === undefined ? '' : ratio.toFixed(2),
-        fmt(cpuMedians[i]),
-        cpuRatio === undefined || Number.isNaN(cpuRatio) ? '' : cpuRatio.toFixed(2),
-        goal,
-        met,
-      ];
-    }),
+    cases,
   );
 
   // 2. In-process: convertToPlayable (file to file, the whole pipeline) vs wavefile's toSampleRate
   // on the already-parsed file (its resampler alone: whole file in memory, no mono mix).
   const bytes = await readFile(input);
+  // The same file as RIFX: every header field and sample big-endian.
+  const rifx = join(dir, 'music-60s-rifx.wav');
+  const swapped = Buffer.from(bytes);
+  swapped.write('RIFX', 0, 'latin1');
+  for (const at of [4, 16, 24, 28, 40]) swapped.writeUInt32BE(bytes.readUInt32LE(at), at);
+  for (const at of [20, 22, 32, 34]) swapped.writeUInt16BE(bytes.readUInt16LE(at), at);
+  swapped.subarray(44).swap16();
+  await writeFile(rifx, swapped);
   const inProcess = [
     {
       name: 'wavefile 11: new WaveFile(bytes).toSampleRate(8000) (from memory)',
@@ -280,6 +367,10 @@ try {
       name: 'convertToPlayable(in.wav, out.wav) (file to file)',
       goal: 10,
       run: () => convertToPlayable(input, join(dir, 'in-process.wav')),
+    },
+    {
+      name: 'convertToPlayable of the same audio as big-endian RIFX (decoded by wavefile)',
+      run: () => convertToPlayable(rifx, join(dir, 'in-process-rifx.wav')),
     },
   ];
   const inTimes = inProcess.map(() => []);

@@ -108,7 +108,8 @@ const lines = [
     const r = results[i];
     const read = Math.max(...r.read);
     const goal = item.baseline ? '' : `≤ ${kib(GOAL)}`;
-    const met = item.baseline ? '' : Math.max(...r.received) <= GOAL ? 'yes' : 'NO';
+    // The goal is on what checkUrl takes in; received adds the rest of the last network read.
+    const met = item.baseline ? '' : read <= GOAL ? 'yes' : 'NO';
     const ms = median(r.ms);
     return `| ${item.name}${item.baseline ? ' (baseline)' : ''} | ${kib(read)} | ${kib(Math.max(...r.received))} | ${kib(median(r.written))} | ${ms.toFixed(1)} | ${(baseMs / ms).toFixed(1)} | ${goal} | ${met} |`;
   }),

@@ -168,6 +168,7 @@ export const ERROR_CODES = {
     exit: 1,
   },
   WAV_TRUNCATED: { meaning: 'The file or body ends before the declared data does.', exit: 1 },
+  WAV_STALLED: { meaning: 'The body stops arriving after the WAV header.', exit: 1 },
   WAV_PARTIAL_FRAME: { meaning: 'The data size is not a whole number of sample frames.', exit: 1 },
   WAV_FORMAT_TAG: { meaning: 'The audio is not PCM (format tag 1).', exit: 1 },
   WAV_EXTENSIBLE: {
@@ -193,7 +194,8 @@ export const ERROR_CODES = {
   WAV_WORKER_FAILED: { meaning: 'A conversion worker thread died; only its job failed.', exit: 2 },
   CONVERT_ABORTED: { meaning: 'A conversion was cancelled.', exit: 2 },
   CONVERT_OUTPUT_INVALID: {
-    meaning: 'A conversion produced output that does not check as playable.',
+    meaning:
+      'A conversion produced output that is not playable, or whose duration or level disagrees with the source (a decoder fault).',
     exit: 1,
   },
   FFMPEG_NOT_FOUND: { meaning: 'No ffmpeg binary was found.', exit: 2 },

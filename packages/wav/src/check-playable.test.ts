@@ -83,6 +83,97 @@ describe('checkPlayable', () => {
     for (const problem of result.problems) expect(problem.message.length).toBeGreaterThan(20);
   });
 
+  it.each<[string, WavSpec, string]>([
+    [
+      'Microsoft ADPCM',
+      { tag: 2, bitsPerSample: 4, blockAlign: 256, byteRate: 4096 },
+      'format tag is 2 (Microsoft ADPCM); a Play file must be 1 (PCM); convert it with `siphook wav convert`',
+    ],
+    [
+      'GSM 6.10',
+      { tag: 49, bitsPerSample: 0, blockAlign: 65, byteRate: 1625 },
+      'format tag is 49 (GSM 6.10); a Play file must be 1 (PCM); convert it with `siphook wav convert`',
+    ],
+    [
+      'MP3 inside WAV',
+      { tag: 85, bitsPerSample: 0, blockAlign: 1, byteRate: 4000 },
+      'format tag is 85 (MPEG Layer 3); a Play file must be 1 (PCM); convert it with `siphook wav convert`',
+    ],
+  ])(
+    'names the %s codec once, without PCM targets for its block size or bits',
+    (_name, spec, message) => {
+      expect(check(spec).problems).toEqual([
+        expect.objectContaining({ code: 'WAV_FORMAT_TAG', message }),
+      ]);
+    },
+  );
+
+  it('calls EXTENSIBLE with float samples WAV_FORMAT_TAG, and names the float', () => {
+    const result = check({ extensible: { subformat: 3 }, bitsPerSample: 32 });
+    expect(result.problems.map((problem) => problem.code)).toEqual(['WAV_FORMAT_TAG', 'WAV_BITS']);
+    expect(result.problems[0]?.message).toBe(
+      'format tag is 0xFFFE (WAVE_FORMAT_EXTENSIBLE with IEEE float samples); a Play file must be 1 (PCM); convert it with `siphook wav convert`',
+    );
+  });
+
+  it.each([
+    // sox -B: the tag big-endian, the rest of the GUID as in a little-endian file.
+    ['as sox writes it', [0, 1, 0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xaa, 0, 0x38, 0x9b, 0x71]],
+    [
+      'with Data1, Data2 and Data3 big-endian',
+      [0, 0, 0, 1, 0, 0, 0, 0x10, 0x80, 0, 0, 0xaa, 0, 0x38, 0x9b, 0x71],
+    ],
+  ])('reads a big-endian EXTENSIBLE GUID %s', (_name, guid) => {
+    const file = buildWav({ container: 'RIFX', extensible: { subformat: 0 }, channels: 3 });
+    file.set(guid, 20 + 24);
+    const info = inspectWavBytes(file);
+    expect(info.format?.subformat).toBe(1);
+    expect(info.format?.subformatGuid).toBe('00000001-0000-0010-8000-00aa00389b71');
+    expect(checkPlayable(info).problems.map((problem) => problem.code)).toEqual([
+      'WAV_RIFX',
+      'WAV_EXTENSIBLE',
+      'WAV_CHANNELS',
+    ]);
+  });
+
+  it('names a data size of 0 in front of real samples as a size never filled in', () => {
+    const file = buildWav({ frames: 800, dataSize: 0 });
+    expect(check({ frames: 800, dataSize: 0 }).problems).toEqual([
+      {
+        code: 'WAV_EMPTY_DATA',
+        message:
+          '"data" chunk declares 0 bytes, but 1600 bytes follow its header: the writer never filled in the size, and players read no audio; convert it with `siphook wav convert`',
+        field: 'data size',
+        received: '0 bytes declared, 1600 bytes follow',
+        expected: 'the size of the samples',
+      },
+    ]);
+    expect(file.length).toBe(44 + 1600);
+  });
+
+  it('names a binary chunk id before data as the cause, not a missing data chunk', () => {
+    const spec: WavSpec = { chunks: ['fmt', { id: '\xde\xad\xbe\xef', body: 4 }, 'data'] };
+    expect(check(spec).problems).toEqual([
+      {
+        code: 'WAV_CHUNK_INVALID',
+        message:
+          'chunk id at byte 36 is binary (bytes DE AD BE EF), not four printable ASCII characters; the chunk walk cannot go on past it, so the "data" chunk after it is not found (`siphook wav convert` may still decode the file with ffmpeg)',
+        field: 'chunk id at byte 36',
+        received: 'bytes DE AD BE EF',
+        expected: 'four printable ASCII characters',
+      },
+    ]);
+  });
+
+  it('names more than 4096 chunks before data as the cause, not an incomplete header', () => {
+    const junk = Array.from({ length: 5000 }, () => ({ id: 'JUNK', body: 0 }));
+    const result = check({ chunks: ['fmt', ...junk, 'data'] });
+    expect(result.problems.map((problem) => problem.code)).toEqual(['WAV_TOO_MANY_CHUNKS']);
+    expect(result.problems[0]?.message).toBe(
+      'more than 4096 chunks come before "data" (the walk stops there, at byte 32796); a Play file has "fmt " and "data" near the start, and `siphook wav convert` writes them so',
+    );
+  });
+
   it('says the converter fixes EXTENSIBLE', () => {
     const [problem] = check({ extensible: { subformat: 1 } }).problems;
     expect(problem?.message).toBe(
@@ -115,20 +206,23 @@ describe('checkPlayable', () => {
   it.each([
     [
       'mp3 (ID3)',
-      'file is MP3 audio (ID3 tag), not RIFF/WAVE; a Play file must be a RIFF/WAVE file',
+      'file is MP3 audio (ID3 tag), not RIFF/WAVE; a Play file must be a RIFF/WAVE file; convert it with `siphook wav convert`',
     ],
     [
       'mp3 (frame sync)',
-      'file is MP3 audio (MPEG frame sync), not RIFF/WAVE; a Play file must be a RIFF/WAVE file',
+      'file is MP3 audio (MPEG frame sync), not RIFF/WAVE; a Play file must be a RIFF/WAVE file; convert it with `siphook wav convert`',
     ],
-    ['ogg', 'file is Ogg audio (OggS page), not RIFF/WAVE; a Play file must be a RIFF/WAVE file'],
+    [
+      'ogg',
+      'file is Ogg audio (OggS page), not RIFF/WAVE; a Play file must be a RIFF/WAVE file; convert it with `siphook wav convert`',
+    ],
     [
       'flac',
-      'file is FLAC audio (fLaC marker), not RIFF/WAVE; a Play file must be a RIFF/WAVE file',
+      'file is FLAC audio (fLaC marker), not RIFF/WAVE; a Play file must be a RIFF/WAVE file; convert it with `siphook wav convert`',
     ],
     [
       'mp4',
-      'file is MP4/M4A media (ftyp brand "M4A "), not RIFF/WAVE; a Play file must be a RIFF/WAVE file',
+      'file is MP4/M4A media (ftyp brand "M4A "), not RIFF/WAVE; a Play file must be a RIFF/WAVE file; convert it with `siphook wav convert`',
     ],
     ['html', 'file is an HTML page, not RIFF/WAVE; a Play file must be a RIFF/WAVE file'],
     ['text', 'file is plain text, not RIFF/WAVE; a Play file must be a RIFF/WAVE file'],

@@ -127,30 +127,38 @@ function checkChunkOrder(info: WavInfo, add: Add): void {
   }
 }
 
+/** Sample formats whose fields (bits, blockAlign, byteRate) follow the linear PCM rules. */
+const LINEAR_TAGS = new Set([1, 3, 6, 7]);
+
 function checkFormat(info: WavInfo, add: Add): void {
   const format = info.format;
   if (format === undefined) return;
-  if (format.tag === 0xfffe) {
-    const sub =
-      format.subformat === undefined
-        ? `subformat ${format.subformatGuid ?? 'missing'}`
-        : `subformat ${describeFormatTag(format.subformat)}`;
+  // The samples' own format tag: for EXTENSIBLE, the one its SubFormat GUID carries.
+  const sampleTag = format.tag === 0xfffe ? format.subformat : format.tag;
+  if (format.tag === 0xfffe && sampleTag === PLAY_FORMAT.tag) {
     add({
       code: 'WAV_EXTENSIBLE',
-      message: `format tag is 0xFFFE (WAVE_FORMAT_EXTENSIBLE, ${sub}); a Play file must use format tag 1 (PCM); ${CONVERT_HINT} to rewrite the header`,
+      message: `format tag is 0xFFFE (WAVE_FORMAT_EXTENSIBLE, subformat PCM); a Play file must use format tag 1 (PCM); ${CONVERT_HINT} to rewrite the header`,
       field: 'format tag',
-      received: `0xFFFE (WAVE_FORMAT_EXTENSIBLE, ${sub})`,
+      received: '0xFFFE (WAVE_FORMAT_EXTENSIBLE, subformat PCM)',
       expected: '1 (PCM)',
     });
-  } else if (format.tag !== PLAY_FORMAT.tag) {
+  } else if (sampleTag !== PLAY_FORMAT.tag) {
+    const codec =
+      format.tag !== 0xfffe
+        ? `${format.tag} (${describeFormatTag(format.tag)})`
+        : `0xFFFE (WAVE_FORMAT_EXTENSIBLE with ${sampleTag === undefined ? `subformat ${format.subformatGuid ?? 'missing'}` : `${describeFormatTag(sampleTag)} samples`})`;
     add({
       code: 'WAV_FORMAT_TAG',
-      message: `format tag is ${format.tag} (${describeFormatTag(format.tag)}); a Play file must be 1 (PCM)`,
+      message: `format tag is ${codec}; a Play file must be 1 (PCM); ${CONVERT_HINT}`,
       field: 'format tag',
-      received: `${format.tag} (${describeFormatTag(format.tag)})`,
+      received: codec,
       expected: '1 (PCM)',
     });
   }
+  // A compressed codec (ADPCM, GSM, MP3 inside WAV…) has its own bits, blockAlign and byteRate:
+  // measured against PCM's rules they would only add nonsense such as "blockAlign 65, expected 0".
+  const linear = sampleTag !== undefined && LINEAR_TAGS.has(sampleTag);
   if (format.channels !== PLAY_FORMAT.channels) {
     add({
       code: 'WAV_CHANNELS',
@@ -169,6 +177,7 @@ function checkFormat(info: WavInfo, add: Add): void {
       expected: '8000 Hz',
     });
   }
+  if (!linear) return;
   if (format.bitsPerSample !== PLAY_FORMAT.bitsPerSample) {
     add({
       code: 'WAV_BITS',
@@ -206,12 +215,21 @@ function checkData(info: WavInfo, add: Add): void {
   const { dataOffset, dataSize, fileSize, format } = info;
   if (dataOffset === undefined || dataSize === undefined) return;
   if (dataSize === 0) {
+    // A writer that never went back to fill in the size leaves 0 before the samples. Only a
+    // walk that went to the end knows that nothing else (a LIST, say) follows the data header.
+    const following =
+      fileSize !== undefined && info.complete !== false && info.chunks.at(-1)?.id === 'data'
+        ? fileSize - dataOffset
+        : 0;
     add({
       code: 'WAV_EMPTY_DATA',
-      message: '"data" chunk is empty (0 bytes); a Play file must hold audio',
+      message:
+        following > 0
+          ? `"data" chunk declares 0 bytes, but ${following} bytes follow its header: the writer never filled in the size, and players read no audio; ${CONVERT_HINT}`
+          : '"data" chunk is empty (0 bytes); a Play file must hold audio',
       field: 'data size',
-      received: '0 bytes',
-      expected: 'at least one frame',
+      received: following > 0 ? `0 bytes declared, ${following} bytes follow` : '0 bytes',
+      expected: 'the size of the samples',
     });
     return;
   }

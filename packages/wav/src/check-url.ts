@@ -122,6 +122,10 @@ export async function checkUrl(
   let head: Uint8Array | undefined;
   let filled = 0;
   let ended = false;
+  /** Bytes the body must deliver once the header is parsed: up to the data's end, at most maxBytes. */
+  let wanted: number | undefined;
+  /** Set when the body broke off (undici error) after the header was parsed. */
+  let brokeOff: string | undefined;
   try {
     let response: Dispatcher.ResponseData;
     const visited = new Set([current.href]);
@@ -212,6 +216,8 @@ export async function checkUrl(
     // Our own bound, never a size the server or the file declares.
     head = new Uint8Array(maxBytes);
     body = response.body;
+    // After the header, read on into the audio (up to maxBytes): a body that stalls or ends
+    // early would make sipgate.io play silence or cut the prompt.
     for await (const chunk of body as AsyncIterable<Uint8Array>) {
       result.bytesReceived += chunk.length;
       const take = Math.min(chunk.length, maxBytes - filled);
@@ -219,11 +225,20 @@ export async function checkUrl(
       filled += take;
       result.bytesRead = filled;
       if (filled >= maxBytes) break;
-      if (!needsMore(inspectWavHead(head.subarray(0, filled), total))) break;
+      if (wanted === undefined) {
+        const info = inspectWavHead(head.subarray(0, filled), total);
+        if (needsMore(info)) continue;
+        wanted = Math.min(maxBytes, expectedEnd(info, total) ?? filled);
+      }
+      if (filled >= wanted) break;
     }
     ended = body.readableEnded;
   } catch (error) {
-    if (controller.signal.aborted) {
+    if (controller.signal.aborted && wanted !== undefined) {
+      // The header arrived, the audio did not: reported below as WAV_STALLED.
+    } else if (wanted !== undefined) {
+      brokeOff = error instanceof Error ? error.message : String(error);
+    } else if (controller.signal.aborted) {
       result.problems.push({
         code: 'URL_TIMEOUT',
         message: `no complete WAV header within ${timeoutMs} ms (${result.bytesRead} body bytes read); a Play URL must answer quickly`,
@@ -250,10 +265,30 @@ export async function checkUrl(
     await agent.destroy().catch(() => {});
   }
 
+  /** The body stopped short of the audio it promised: stalled (timeout) or ended (closed). */
+  const cutShort = (): WavProblem => {
+    const expected = `${wanted} bytes (the header and the audio after it, up to ${maxBytes})`;
+    if (brokeOff === undefined && !ended)
+      return {
+        code: 'WAV_STALLED',
+        message: `the body stalled after ${result.bytesReceived} bytes: nothing more arrived within ${timeoutMs} ms, where ${expected} were expected; sipgate.io would play silence`,
+        field: 'body',
+        received: `${result.bytesReceived} bytes, then nothing for the rest of ${timeoutMs} ms`,
+        expected,
+      };
+    return {
+      code: 'WAV_TRUNCATED',
+      message: `the body ended after ${result.bytesReceived} bytes${brokeOff === undefined ? '' : ` (${brokeOff})`}, where ${expected} were expected; sipgate.io would cut the prompt`,
+      field: 'body',
+      received: `${result.bytesReceived} bytes`,
+      expected,
+    };
+  };
   if (head !== undefined && (filled > 0 || ended)) {
     const size = result.totalSize ?? (ended ? filled : undefined);
     const info = inspectWavHead(head.subarray(0, filled), size);
     result.info = info;
+    if (wanted !== undefined && filled < wanted) result.problems.push(cutShort());
     const playable = checkPlayable(info);
     for (const problem of playable.problems) {
       if (!result.problems.some((known) => known.code === problem.code))
@@ -263,6 +298,17 @@ export async function checkUrl(
   }
   result.ok = result.problems.length === 0;
   return result;
+}
+
+/**
+ * Where the bytes a Play file needs end: the end of its data (clamped to the file's size, which
+ * also stands in for the streaming placeholder size), or undefined when the header says nothing.
+ */
+function expectedEnd(info: WavInfo, total: number | undefined): number | undefined {
+  const { dataOffset, dataSize } = info;
+  if (info.container === 'unknown' || dataOffset === undefined) return undefined;
+  const end = dataSize === undefined || dataSize === 0xffffffff ? Infinity : dataOffset + dataSize;
+  return Math.min(end, total ?? Infinity);
 }
 
 /** True while the walk stopped only because the bytes so far ran out. */

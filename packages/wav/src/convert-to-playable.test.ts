@@ -234,6 +234,25 @@ describe('convertToPlayable: normalize and trimSilence', () => {
     expect(result.gainDb).toBeCloseTo(20 * Math.log10(10 ** (-1 / 20) / 0.25), 1);
   });
 
+  it('clips a full-scale square wave after the low-pass (as documented), and normalize avoids it', async () => {
+    // The low-pass rings about 9 % above a square wave's edges (Gibbs): 16-bit full scale clips.
+    const square = Float64Array.from({ length: 44100 }, (_, i) =>
+      Math.floor((i * 2 * 500) / 44100) % 2 === 0 ? 32767 / 32768 : -1,
+    );
+    const input = await fixture('square.wav', encodeTestWav([square], 44100, 'int16'));
+    const plain = await convertToPlayable(input, join(dir, 'square-out.wav'));
+    expect(plain.clippedSamples).toBeGreaterThan(100);
+    const normalised = await convertToPlayable(input, join(dir, 'square-norm.wav'), {
+      normalize: true,
+    });
+    expect(normalised.clippedSamples).toBe(0);
+    const peak = playSamples(await readFile(join(dir, 'square-norm.wav'))).reduce(
+      (max, x) => Math.max(max, Math.abs(x)),
+      0,
+    );
+    expect(Math.abs(20 * Math.log10(peak) + 1)).toBeLessThan(0.05);
+  });
+
   it('normalize: −6 lowers a loud file to −6 dBFS', async () => {
     const input = await fixture(
       'loud.wav',

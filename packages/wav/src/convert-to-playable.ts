@@ -7,12 +7,13 @@ import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describeReceived, isSiphookError, SiphookError } from '@siphook/schema/errors';
 import { checkPlayable } from './check-playable.js';
-import { decodeToMono, type PcmLayout, pcmLayoutOf } from './decode-pcm.js';
+import { createMonoDecoder, type PcmLayout, pcmLayoutOf } from './decode-pcm.js';
 import { createQuantizer } from './dither.js';
 import { abortedError, findFfmpeg, runFfmpeg } from './ffmpeg.js';
 import { inspectWav } from './inspect-wav.js';
 import { createPlayResampler, PLAY_SAMPLE_RATE } from './resample.js';
 import { type SilenceSpan, scanLevels } from './scan-levels.js';
+import { measurePlayFile, type SourceMeasure, verifyConversion } from './verify-conversion.js';
 import type { WavInfo } from './wav-info.js';
 import {
   CANONICAL_HEADER_BYTES,
@@ -91,9 +92,14 @@ interface PcmSource {
   path: string;
   layout: PcmLayout;
   dataOffset: number;
-  /** Whole frames present, in bytes (declared size clamped to the file). */
+  /** Whole blocks present, in bytes (declared size clamped to the file). */
   dataBytes: number;
 }
+
+/** Containers whose WAVE data the TypeScript pipeline reads (RF64 after its `ds64` sizes). */
+const PIPELINE_CONTAINERS = new Set(['RIFF', 'RIFX', 'RF64']);
+/** ffmpeg's container durations carry codec delay and padding (MP3, AAC): this much is allowed. */
+const FFMPEG_DURATION_TOLERANCE = { seconds: 0.1, fraction: 0.02 };
 
 /** The processing asked for, with options validated. */
 interface Processing {
@@ -142,11 +148,19 @@ export async function convertToPlayable(
     let method: ConvertResult['method'] = 'pcm';
     let source = directSource;
     let final: string | undefined;
+    /** The source as measured before resampling: by ffmpeg, or by the pipeline's own pass. */
+    let measured: SourceMeasure | undefined;
+    let durationToleranceSeconds = 1.5 / PLAY_SAMPLE_RATE;
     if (source === undefined) {
       method = 'ffmpeg';
       const ffmpegPath = options.ffmpegPath ?? (await findFfmpeg());
       const decoded = tempFor('ffmpeg');
-      await runFfmpeg(ffmpegPath, input, decoded, { signal });
+      measured = await runFfmpeg(ffmpegPath, input, decoded, { signal });
+      const declared = measured.durationSeconds ?? 0;
+      durationToleranceSeconds = Math.max(
+        FFMPEG_DURATION_TOLERANCE.seconds,
+        declared * FFMPEG_DURATION_TOLERANCE.fraction,
+      );
       const decodedInfo = await inspectWav(decoded);
       const needsWork = processing.normalizeDb !== undefined || processing.silenceDb !== undefined;
       if (!needsWork && isCanonicalPlayable(decodedInfo)) final = decoded;
@@ -160,11 +174,19 @@ export async function convertToPlayable(
     let stats = { gainDb: 0, trimmedSeconds: { start: 0, end: 0 }, clippedSamples: 0 };
     if (final === undefined) {
       final = tempFor('pcm');
-      stats = await convertPcm(source!, final, processing, signal);
+      const written = await convertPcm(source!, final, processing, signal);
+      stats = written.stats;
+      measured ??= written.source;
     }
     const info = await inspectWav(final);
     if (!isCanonicalPlayable(info))
       throw outputInvalid(input, info, 'the written file is not a canonical Play WAV');
+    verifyConversion(input, measured ?? {}, await measurePlayFile(final), {
+      gain: 10 ** (stats.gainDb / 20),
+      trimmedSeconds: stats.trimmedSeconds.start + stats.trimmedSeconds.end,
+      durationToleranceSeconds,
+      mayBeShorter: method === 'ffmpeg',
+    });
     if (signal?.aborted) throw abortedError(input);
     try {
       await rename(final, output);
@@ -247,18 +269,24 @@ function pcmSourceOf(info: WavInfo, path: string): PcmSource | undefined {
       { input: path, detected: info.detected },
     );
   }
-  if (info.container !== 'RIFF' || info.formType !== 'WAVE' || info.format === undefined)
-    return undefined;
+  if (!PIPELINE_CONTAINERS.has(info.container) || info.formType !== 'WAVE') return undefined;
+  const { dataOffset, format } = info;
+  // The walk stopped before "data" (a binary chunk id, thousands of chunks): ffmpeg reads further.
+  if (dataOffset === undefined && info.complete === false) return undefined;
+  if (format === undefined) return undefined;
   let layout: PcmLayout;
   try {
-    layout = pcmLayoutOf(info.format);
+    layout = pcmLayoutOf(format, info.container);
   } catch (error) {
-    if (isSiphookError(error, 'WAV_UNSUPPORTED_FORMAT')) return undefined; // ADPCM, MP3-in-WAV…: ffmpeg's job
+    if (isSiphookError(error, 'WAV_UNSUPPORTED_FORMAT')) return undefined; // MS ADPCM, GSM, MP3-in-WAV…: ffmpeg's job
     throw error;
   }
-  const dataOffset = info.dataOffset;
   const available = dataOffset === undefined ? 0 : Math.max(0, (info.fileSize ?? 0) - dataOffset);
-  const declared = info.dataSize ?? available;
+  let declared = info.dataSize ?? available;
+  // A writer that never went back to fill in the size leaves 0 before the samples: as ffmpeg does,
+  // read to the end of the file when nothing but samples follows the data header.
+  if (declared === 0 && info.complete !== false && info.chunks.at(-1)?.id === 'data')
+    declared = available;
   const bytes = Math.min(declared, available);
   const dataBytes = bytes - (bytes % layout.blockAlign);
   if (dataOffset === undefined || dataBytes === 0) {
@@ -268,8 +296,8 @@ function pcmSourceOf(info: WavInfo, path: string): PcmSource | undefined {
       { input: path, dataOffset, dataSize: info.dataSize },
     );
   }
-  const outputBytes =
-    Math.ceil((dataBytes / layout.blockAlign) * (PLAY_SAMPLE_RATE / layout.sampleRate)) * 2;
+  const frames = (dataBytes / layout.blockAlign) * layout.framesPerBlock;
+  const outputBytes = Math.ceil(frames * (PLAY_SAMPLE_RATE / layout.sampleRate)) * 2;
   if (outputBytes > MAX_CANONICAL_DATA_BYTES) {
     throw new SiphookError(
       'WAV_TOO_LONG',
@@ -329,10 +357,11 @@ async function streamMono(
   onBlock: (mono: Float32Array) => void | Promise<void>,
 ): Promise<void> {
   const { layout, path } = source;
-  const { blockAlign } = layout;
+  const { blockAlign, framesPerBlock } = layout;
+  const decode = await createMonoDecoder(layout);
   const chunkBytes = Math.max(blockAlign, READ_BYTES - (READ_BYTES % blockAlign));
   const buffers = [new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)];
-  const mono = new Float32Array(chunkBytes / blockAlign);
+  const mono = new Float32Array((chunkBytes / blockAlign) * framesPerBlock);
   const readFailed = (error: unknown) =>
     ioError('WAV_READ_FAILED', `cannot read ${describeReceived(path)}`, path, error);
   let handle: FileHandle;
@@ -366,14 +395,14 @@ async function streamMono(
       if (bytesRead === 0) break; // the file shrank while we read it
       const bytes = buffers[current]!;
       const available = carry + bytesRead;
-      const frames = Math.floor(available / blockAlign);
-      // A partial frame (only after a short read) moves to the front of the other buffer.
+      const blocks = Math.floor(available / blockAlign);
+      // A partial block (only after a short read) moves to the front of the other buffer.
       const next = buffers[1 - current]!;
-      carry = available - frames * blockAlign;
-      if (carry > 0) next.set(bytes.subarray(frames * blockAlign, available));
+      carry = available - blocks * blockAlign;
+      if (carry > 0) next.set(bytes.subarray(blocks * blockAlign, available));
       pending = readInto(next, carry);
-      decodeToMono(bytes, frames, layout, mono);
-      await onBlock(mono.subarray(0, frames));
+      decode(bytes, blocks, mono);
+      await onBlock(mono.subarray(0, blocks * framesPerBlock));
       current = 1 - current;
     }
   } finally {
@@ -389,7 +418,10 @@ async function convertPcm(
   target: string,
   processing: Processing,
   signal: AbortSignal | undefined,
-): Promise<Pick<ConvertResult, 'gainDb' | 'trimmedSeconds' | 'clippedSamples'>> {
+): Promise<{
+  stats: Pick<ConvertResult, 'gainDb' | 'trimmedSeconds' | 'clippedSamples'>;
+  source: SourceMeasure;
+}> {
   const { layout } = source;
   let gain = 1;
   let span: SilenceSpan | undefined;
@@ -423,9 +455,8 @@ async function convertPcm(
   }
   // Integer input already on the 16-bit grid (8-bit, 16-bit, G.711) at 8 kHz mono needs no dither:
   // rounding is exact, so such a file passes through bit for bit.
-  const onGrid = ['uint8', 'int16', 'alaw', 'mulaw'].includes(layout.encoding);
   const exact =
-    onGrid && layout.channels === 1 && layout.sampleRate === PLAY_SAMPLE_RATE && gain === 1;
+    layout.onGrid && layout.channels === 1 && layout.sampleRate === PLAY_SAMPLE_RATE && gain === 1;
   const from = span?.first ?? 0;
   const to = span === undefined ? Number.POSITIVE_INFINITY : span.last + 1;
 
@@ -446,6 +477,8 @@ async function convertPcm(
   let position = CANONICAL_HEADER_BYTES;
   let clippedSamples = 0;
   let index = 0;
+  let sourceSquares = 0;
+  let sourceFrames = 0;
   /** The write in flight, if any: it owns the buffer not being filled. */
   let writing: Promise<void> | undefined;
   const quantizer = createQuantizer({ dither: !exact });
@@ -484,7 +517,11 @@ async function convertPcm(
   };
   try {
     // The header goes in last, once the data size is known; the data starts at byte 44.
-    await streamMono(source, signal, (mono) => sink(resampler.push(mono)));
+    await streamMono(source, signal, (mono) => {
+      sourceSquares += sumOfSquares(mono);
+      sourceFrames += mono.length;
+      return sink(resampler.push(mono));
+    });
     await sink(resampler.flush());
     await flush();
     await writing;
@@ -496,13 +533,28 @@ async function convertPcm(
   }
   const seconds = (samples: number) => samples / PLAY_SAMPLE_RATE;
   return {
-    gainDb: gain === 1 ? 0 : 20 * Math.log10(gain),
-    trimmedSeconds:
-      span === undefined
-        ? { start: 0, end: 0 }
-        : { start: seconds(span.first), end: seconds(span.length - span.last - 1) },
-    clippedSamples,
+    stats: {
+      gainDb: gain === 1 ? 0 : 20 * Math.log10(gain),
+      trimmedSeconds:
+        span === undefined
+          ? { start: 0, end: 0 }
+          : { start: seconds(span.first), end: seconds(span.length - span.last - 1) },
+      clippedSamples,
+    },
+    // The length the header declares (whole blocks), the energy of what the decoder gave.
+    source: {
+      durationSeconds:
+        ((source.dataBytes / layout.blockAlign) * layout.framesPerBlock) / layout.sampleRate,
+      energy: sourceFrames === 0 ? 0 : sourceSquares / layout.sampleRate,
+    },
   };
+}
+
+/** Σx² of a block, summed in a local (a captured variable would be written back each step). */
+function sumOfSquares(block: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < block.length; i++) sum += block[i]! * block[i]!;
+  return sum;
 }
 
 function swapBytes16(bytes: Uint8Array): void {

@@ -16,6 +16,32 @@ describe('detectFormat', () => {
     ['mp4', bytes(0, 0, 0, 0x20, ...text('ftypM4A '))],
     ['aiff', text('FORM\u0000\u0000\u0010\u0000AIFF')],
     ['au', text('.snd')],
+    ['caf', text('caff\u0000\u0001\u0000\u0000desc')],
+    [
+      'webm',
+      bytes(
+        0x1a,
+        0x45,
+        0xdf,
+        0xa3,
+        0x9f,
+        0x42,
+        0x86,
+        0x81,
+        0x01,
+        0x42,
+        0x82,
+        0x84,
+        ...text('webm'),
+      ),
+    ],
+    ['matroska', bytes(0x1a, 0x45, 0xdf, 0xa3, 0xa3, 0x42, 0x82, 0x88, ...text('matroska'))],
+    ['voc', text('Creative Voice File\u001a\u001a\u0000')],
+    ['8svx', text('FORM\u0000\u0000\u0010\u00008SVXVHDR')],
+    ['amr', text('#!AMR\n')],
+    // NIST SPHERE's header is text: it must not be taken for a text file.
+    ['sphere', text('NIST_1A\n   1024\nsample_rate -i 8000\n')],
+    ['w64', bytes(...text('riff'), 0x2e, 0x91, 0xcf, 0x11, 0xa5, 0xd6, 0x28, 0xdb)],
     ['html', text('\n  <!doctype html><html>')],
     ['html', text('\uFEFF<html lang="de">')],
     ['xml', text('<?xml version="1.0"?><Response/>')],
@@ -27,5 +53,12 @@ describe('detectFormat', () => {
     ['binary', bytes(0xff, 0xeb, 0x90, 0x00)],
   ])('names %s', (kind, head) => {
     expect(detectFormat(head).kind).toBe(kind);
+  });
+
+  it('marks audio formats as audio, and markup, text and unknown bytes as not', () => {
+    expect(detectFormat(text('caff\u0000\u0001')).audio).toBe(true);
+    expect(detectFormat(text('OggS\u0000\u0002')).audio).toBe(true);
+    expect(detectFormat(text('<html>')).audio).toBe(false);
+    expect(detectFormat(bytes(0x00, 0x01, 0x02)).audio).toBe(false);
   });
 });

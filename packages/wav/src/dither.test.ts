@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createQuantizer, quantizerWith } from './dither.js';
+import { createQuantizer } from './dither.js';
 
 describe('createQuantizer', () => {
   it('without dither rounds exactly, so 16-bit values pass through unchanged', () => {
@@ -58,39 +58,5 @@ describe('createQuantizer', () => {
     const out = new Int16Array(3);
     createQuantizer({ dither: false }).quantize(Float32Array.from([0.25]), 2, out, 2);
     expect(Array.from(out)).toEqual([0, 0, 16384]);
-  });
-
-  it('gives the same samples bit for bit in WebAssembly and in TypeScript, across calls', () => {
-    let seed = 7;
-    const input = Float32Array.from({ length: 40_000 }, (_, i) => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      // A loud sweep past full scale (clamping), quiet noise, and exact 16-bit values.
-      if (i % 3 === 0) return 1.3 * Math.sin(i * 0.001);
-      if (i % 3 === 1) return (seed / 2 ** 32 - 0.5) * 1e-4;
-      return ((seed >>> 16) - 32768) / 32768;
-    });
-    for (const dither of [true, false]) {
-      for (const gain of [1, 0.37, 2.5]) {
-        const fast = quantizerWith({ dither, seed: 99 }, true);
-        const plain = quantizerWith({ dither, seed: 99 }, false);
-        const a = new Int16Array(input.length + 5);
-        const b = new Int16Array(input.length + 5);
-        let clampedA = 0;
-        let clampedB = 0;
-        // Uneven calls, one longer than the WebAssembly block, so state and offsets carry over.
-        for (const [from, to] of [
-          [0, 1],
-          [1, 777],
-          [777, 30_000],
-          [30_000, input.length],
-        ] as const) {
-          clampedA += fast.quantize(input.subarray(from, to), gain, a, from + 5);
-          clampedB += plain.quantize(input.subarray(from, to), gain, b, from + 5);
-        }
-        expect(a, `dither ${dither}, gain ${gain}`).toEqual(b);
-        expect(clampedA).toBe(clampedB);
-        if (gain === 2.5) expect(clampedA).toBeGreaterThan(1000);
-      }
-    }
   });
 });

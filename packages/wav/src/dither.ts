@@ -3,8 +3,6 @@
  * before rounding makes the rounding error independent of the signal, so quiet passages and fades
  * keep a clean noise floor (about −98 dBFS) instead of correlated distortion.
  */
-import { wasmInstance } from './resample.js';
-
 /** Turns float blocks (±1 full scale) into 16-bit samples; keeps the noise generator's state between blocks. */
 export interface Quantizer {
   /**
@@ -24,46 +22,8 @@ export interface Quantizer {
  * quantizer.quantize(floats, 1, int16s);
  */
 export function createQuantizer(options: { dither: boolean; seed?: number }): Quantizer {
-  return quantizerWith(options, true);
-}
-
-/** Samples per WebAssembly call: the quantiser's own memory holds this many floats in and int16s out. */
-const WASM_BLOCK = 16384;
-
-/**
- * {@link createQuantizer} with the WebAssembly path (`quantize` in resample.ts's module: the same
- * float64 operations, so the same output bit for bit) switched on or off by `fast`. The
- * WebAssembly runs at full speed from the first sample, where this loop as plain JS runs
- * unoptimised for the first tens of thousands of samples of a process. Not part of the package's exports.
- */
-export function quantizerWith(
-  options: { dither: boolean; seed?: number },
-  fast: boolean,
-): Quantizer {
   let state = options.seed === undefined || options.seed === 0 ? 0x2545f491 : options.seed | 0;
   const dither = options.dither;
-  const instance = fast ? wasmInstance(16 + WASM_BLOCK * 6) : undefined;
-  if (instance !== undefined) {
-    const run = instance.exports.quantize!;
-    const inAt = 16;
-    const outAt = inAt + WASM_BLOCK * 4;
-    const floats = new Float32Array(instance.buffer, inAt, WASM_BLOCK);
-    const ints = new Int16Array(instance.buffer, outAt, WASM_BLOCK);
-    const clampCount = new Int32Array(instance.buffer, 0, 1);
-    return {
-      quantize(input: Float32Array, gain: number, out: Int16Array, outOffset = 0): number {
-        let clamped = 0;
-        for (let at = 0; at < input.length; at += WASM_BLOCK) {
-          const count = Math.min(WASM_BLOCK, input.length - at);
-          floats.set(input.subarray(at, at + count));
-          state = run(inAt, outAt, count, gain * 32768, state, dither ? 1 : 0);
-          clamped += clampCount[0]!;
-          out.set(ints.subarray(0, count), outOffset + at);
-        }
-        return clamped;
-      },
-    };
-  }
   return {
     quantize(input: Float32Array, gain: number, out: Int16Array, outOffset = 0): number {
       const count = input.length;

@@ -47,8 +47,14 @@ const FMT_READ_BYTES = 40;
 const SNIFF_BYTES = 512;
 const DS64_READ_BYTES = 16;
 const PLACEHOLDER_SIZE = 0xffffffff;
-/** The KSDATAFORMAT base GUID after its first two bytes: bytes 2..15 of every standard SubFormat. */
+/**
+ * The KSDATAFORMAT base GUID {xxxxxxxx-0000-0010-8000-00AA00389B71} after its 16-bit format tag,
+ * as stored in a little-endian file (Data1's high half, Data2, Data3 little-endian, then bytes).
+ */
 const BASE_GUID_TAIL = [0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xaa, 0, 0x38, 0x9b, 0x71];
+/** The same after Data1 when Data1, Data2 and Data3 are stored big-endian. */
+const BASE_GUID_TAIL_BIG_ENDIAN = [0, 0, 0, 0x10, 0x80, 0, 0, 0xaa, 0, 0x38, 0x9b, 0x71];
+const BASE_GUID_TEXT = '-0000-0010-8000-00aa00389b71';
 const FRAME_BASED_TAGS = new Set([1, 3, 6, 7, 0xfffe]);
 const CHUNK_ID = /^[\x20-\x7e]{4}$/;
 
@@ -80,9 +86,10 @@ function* walkWav(fileSize: number | undefined, stopAfterData: boolean): Walk {
     const sniff = yield { offset: 0, length: SNIFF_BYTES };
     const detected = detectFormat(sniff.bytes);
     info.detected = detected.kind;
+    const hint = detected.audio ? '; convert it with `siphook wav convert`' : '';
     problems.push({
       code: 'WAV_NOT_RIFF',
-      message: `file is ${detected.description}, not RIFF/WAVE; a Play file must be a RIFF/WAVE file`,
+      message: `file is ${detected.description}, not RIFF/WAVE; a Play file must be a RIFF/WAVE file${hint}`,
       field: 'container',
       received: detected.description,
       expected: 'RIFF/WAVE',
@@ -110,15 +117,22 @@ function* walkWav(fileSize: number | undefined, stopAfterData: boolean): Walk {
 
   let ds64DataSize: number | undefined;
   let fmtSeen = false;
+  /** Set when the walk had to stop on something it cannot read past, which is then the problem. */
+  let stopped = false;
   let offset = 12;
   for (;;) {
     if (fileSize !== undefined && offset + 8 > fileSize) break;
     if (chunks.length >= MAX_CHUNKS) {
       if (info.dataOffset === undefined || !fmtSeen) {
+        const missing = info.dataOffset === undefined ? '"data"' : '"fmt "';
         problems.push({
           code: 'WAV_TOO_MANY_CHUNKS',
-          message: `the walk stopped after ${MAX_CHUNKS} chunks without finding both "fmt " and "data"`,
+          message: `more than ${MAX_CHUNKS} chunks come before ${missing} (the walk stops there, at byte ${offset}); a Play file has "fmt " and "data" near the start, and \`siphook wav convert\` writes them so`,
+          field: `chunks before ${missing}`,
+          received: `more than ${MAX_CHUNKS}`,
+          expected: `at most ${MAX_CHUNKS}`,
         });
+        stopped = true;
       }
       info.complete = false;
       break;
@@ -153,13 +167,16 @@ function* walkWav(fileSize: number | undefined, stopAfterData: boolean): Walk {
     if (!CHUNK_ID.test(id)) {
       // Zero padding or junk after the audio is common and harmless; before it, nothing can play.
       if (info.dataOffset === undefined) {
+        const bytes = hexBytes(chunkHeader.bytes.subarray(0, 4));
         problems.push({
           code: 'WAV_CHUNK_INVALID',
-          message: `chunk id at offset ${offset} is ${JSON.stringify(id)}, not four printable ASCII characters; the chunk walk cannot continue`,
-          field: `chunk at offset ${offset}`,
-          received: JSON.stringify(id),
-          expected: 'a four-character chunk id',
+          message: `chunk id at byte ${offset} is binary (bytes ${bytes}), not four printable ASCII characters; the chunk walk cannot go on past it, so the "data" chunk after it is not found (\`siphook wav convert\` may still decode the file with ffmpeg)`,
+          field: `chunk id at byte ${offset}`,
+          received: `bytes ${bytes}`,
+          expected: 'four printable ASCII characters',
         });
+        stopped = true;
+        info.complete = false;
       }
       break;
     }
@@ -224,7 +241,7 @@ function* walkWav(fileSize: number | undefined, stopAfterData: boolean): Walk {
     offset = bodyEnd + (size & 1);
   }
 
-  if (info.dataOffset === undefined && !info.complete) {
+  if (info.dataOffset === undefined && !info.complete && !stopped) {
     return incomplete(info, 'the "data" chunk');
   }
   return finish(info);
@@ -254,12 +271,29 @@ function parseFormat(view: DataView, littleEndian: boolean, declaredSize: number
     format.validBitsPerSample = view.getUint16(18, littleEndian);
     format.channelMask = view.getUint32(20, littleEndian);
     const guid = new Uint8Array(view.buffer, view.byteOffset + 24, 16);
-    format.subformatGuid = formatGuid(guid);
-    if (BASE_GUID_TAIL.every((byte, i) => guid[i + 2] === byte)) {
-      format.subformat = view.getUint16(24, true);
-    }
+    const tag = subformatTag(guid, littleEndian);
+    if (tag !== undefined) format.subformat = tag;
+    format.subformatGuid =
+      tag === undefined
+        ? formatGuid(guid)
+        : `${tag.toString(16).padStart(8, '0')}${BASE_GUID_TEXT}`;
   }
   return format;
+}
+
+/**
+ * The format tag a standard SubFormat GUID carries, or undefined for another GUID. In RIFF the
+ * GUID has its Windows layout. Big-endian RIFX has no single rule: sox writes the tag big-endian
+ * and the rest as in RIFF; others write Data1, Data2 and Data3 big-endian. Both are read.
+ */
+function subformatTag(guid: Uint8Array, littleEndian: boolean): number | undefined {
+  const view = new DataView(guid.buffer, guid.byteOffset, 16);
+  const matches = (tail: number[], from: number) =>
+    tail.every((byte, i) => guid[from + i] === byte);
+  if (matches(BASE_GUID_TAIL, 2)) return view.getUint16(0, littleEndian);
+  if (!littleEndian && view.getUint16(0) === 0 && matches(BASE_GUID_TAIL_BIG_ENDIAN, 4))
+    return view.getUint16(2);
+  return undefined;
 }
 
 /** Formats a GUID stored in its Windows mixed-endian layout as the usual text form. */
@@ -269,6 +303,11 @@ function formatGuid(bytes: Uint8Array): string {
     return (reverse ? part.reverse() : part).join('');
   };
   return `${hex(0, 4, true)}-${hex(4, 6, true)}-${hex(6, 8, true)}-${hex(8, 10, false)}-${hex(10, 16, false)}`;
+}
+
+/** `EF BE AD DE`: bytes that are not text, for a message. */
+function hexBytes(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).toUpperCase().padStart(2, '0')).join(' ');
 }
 
 function truncatedChunk(id: string, offset: number, size: number, fileSize: number): WavProblem {

@@ -3,14 +3,9 @@ import { goertzelAmplitude, tone } from '../test/convert-signals.js';
 import {
   createPlayResampler,
   createResampler,
-  designBank,
   designPolyphaseFilter,
-  firModuleBytes,
   planPlayResampling,
   type Resampler,
-  simdAvailable,
-  streamingResampler,
-  WASM_MODULE_BASE64,
 } from './resample.js';
 
 /** Runs `input` through a fresh Play resampler for `rate` in blocks of `block` samples. */
@@ -135,24 +130,6 @@ describe('createResampler', () => {
     ).toBeLessThan(-80);
   });
 
-  it('runs the WebAssembly SIMD kernel on this Node, and it agrees with the TypeScript kernel', () => {
-    expect(simdAvailable()).toBe(true);
-    const input = tone(1234, 48000, 0.5, 0.6, 0.05);
-    for (const rate of [44100, 48000, 22050, 6000]) {
-      const signal = rate === 48000 ? input : tone(1234, rate, 0.5, 0.6, 0.05);
-      for (const filter of planPlayResampling(rate)) {
-        const fast = resample(streamingResampler(filter, true), signal, 1000);
-        const plain = resample(streamingResampler(filter, false), signal, 1000);
-        expect(fast.length).toBe(plain.length);
-        let worst = 0;
-        for (let n = 0; n < fast.length; n++)
-          worst = Math.max(worst, Math.abs(fast[n]! - plain[n]!));
-        // float32 sums against float64 sums: about 1e-7, far below one 16-bit step (3e-5).
-        expect(worst, `${filter.inputRate} → ${filter.outputRate}`).toBeLessThan(1e-6);
-      }
-    }
-  });
-
   it('gives the same samples for a block much longer than one internal step', () => {
     const input = tone(900, 44100, 3, 0.7, 0.02); // 132 300 samples: several 16 Ki steps
     const whole = resample(44100, input, input.length);
@@ -160,33 +137,24 @@ describe('createResampler', () => {
     expect(resample(44100, input, 777)).toEqual(whole);
   });
 
-  it('loads exactly the WebAssembly module that the assembler in resample.ts produces', () => {
-    const assembled = Buffer.from(firModuleBytes()).toString('base64');
-    expect(WASM_MODULE_BASE64, 'regenerate WASM_MODULE_BASE64 from firModuleBytes()').toBe(
-      assembled,
-    );
-  });
-
-  it('designs the same banks in WebAssembly and in TypeScript (to float32 rounding)', () => {
-    for (const [phases, halfWidth, taps, cutoff, beta] of [
-      [80, 68, 136, 3700 / 14700, 8.52],
-      [320, 50, 100, 3700 / 11025, 8.52],
-      [512, 200, 400, 3700 / 44099, 8.52],
-      [1, 18, 36, 7050 / 44100, 8.52],
-      [4, 20, 40, 0.3, 3],
+  it('designs banks with unity gain at DC in every row and zeros past 2K', () => {
+    for (const [inputRate, outputRate] of [
+      [14700, 8000],
+      [11025, 8000],
+      [44100, 14700],
+      [6000, 8000],
+      [44099, 8000], // a prime rate: more than 1024 phases, stored interpolated
     ] as const) {
-      const fast = designBank(phases, halfWidth, taps, cutoff, beta, true);
-      const plain = designBank(phases, halfWidth, taps, cutoff, beta, false);
-      expect(fast.length).toBe((phases + 1) * taps);
-      let worst = 0;
-      for (let i = 0; i < fast.length; i++) worst = Math.max(worst, Math.abs(fast[i]! - plain[i]!));
-      expect(worst, `${phases} phases × ${taps} taps`).toBeLessThan(1e-7);
-      // Unity DC gain per row, zero padding past 2K.
+      const filter = designPolyphaseFilter(inputRate, outputRate);
+      const { phases, taps, halfWidth, coefficients } = filter;
+      expect(coefficients.length).toBe((phases + 1) * taps);
       for (let phase = 0; phase <= phases; phase++) {
         let sum = 0;
-        for (let m = 0; m < taps; m++) sum += fast[phase * taps + m]!;
-        expect(Math.abs(sum - 1)).toBeLessThan(1e-5);
-        for (let m = 2 * halfWidth; m < taps; m++) expect(fast[phase * taps + m]).toBe(0);
+        for (let m = 0; m < taps; m++) sum += coefficients[phase * taps + m]!;
+        expect(Math.abs(sum - 1), `${inputRate} → ${outputRate}, phase ${phase}`).toBeLessThan(
+          1e-5,
+        );
+        for (let m = 2 * halfWidth; m < taps; m++) expect(coefficients[phase * taps + m]).toBe(0);
       }
     }
   });

@@ -97,9 +97,14 @@ export const FORMAT_TAG_NAMES: Readonly<Record<number, string>> = Object.freeze(
   6: 'A-law',
   7: 'µ-law',
   17: 'IMA ADPCM',
+  34: 'TrueSpeech',
   49: 'GSM 6.10',
+  64: 'G.721 ADPCM',
   80: 'MPEG',
   85: 'MPEG Layer 3',
+  100: 'G.726 ADPCM',
+  255: 'AAC',
+  353: 'Windows Media Audio',
   65534: 'WAVE_FORMAT_EXTENSIBLE',
 });
 

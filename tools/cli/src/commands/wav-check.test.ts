@@ -63,7 +63,7 @@ describe('siphook wav check', () => {
     });
   });
 
-  it('prints one line of reasons per input and exits 1 when any is not playable', async () => {
+  it('prints one line per input, in the words of the JSON messages, and exits 1 when any is not playable', async () => {
     const result = await run([
       'wav',
       'check',
@@ -75,11 +75,32 @@ describe('siphook wav check', () => {
     expect(result.code).toBe(1);
     expect(result.stdout.split('\n')).toEqual([
       `${path('welcome.wav')}: ok (8000 Hz mono 16-bit PCM, 2.31 s)`,
-      `${path('prompt.wav')}: channels 2, expected 1; sample rate 44100 Hz, expected 8000 Hz`,
-      `${path('music.mp3')}: not a WAV file: MP3 audio (ID3 tag); convert it with \`siphook wav convert\``,
-      `${path('cut.wav')}: truncated data 9956 bytes present, expected 16000 bytes`,
+      `${path('prompt.wav')}: channel count is 2; a Play file must be mono (1 channel) | sample rate is 44100 Hz; a Play file must be 8000 Hz`,
+      `${path('music.mp3')}: file is MP3 audio (ID3 tag), not RIFF/WAVE; a Play file must be a RIFF/WAVE file; convert it with \`siphook wav convert\``,
+      `${path('cut.wav')}: "data" declares 16000 bytes from offset 44, but the file ends at byte 10000; the file is truncated or its header is wrong`,
       '',
     ]);
+    const json = JSON.parse(
+      (await run(['wav', 'check', '--json', path('prompt.wav'), path('cut.wav')])).stdout,
+    ) as { input: string; problems: { message: string }[] }[];
+    const lines = result.stdout.split('\n');
+    for (const outcome of json)
+      expect(lines).toContain(
+        `${outcome.input}: ${outcome.problems.map((problem) => problem.message).join(' | ')}`,
+      );
+  });
+
+  it('says in words what was missing, where the short form said `"fmt " chunk none`', async () => {
+    const noFmt = Buffer.concat([
+      wav({ frames: 100 }).subarray(0, 12),
+      wav({ frames: 100 }).subarray(36),
+    ]);
+    noFmt.writeUInt32LE(noFmt.length - 8, 4);
+    await writeFile(path('no-fmt.wav'), noFmt);
+    const result = await run(['wav', 'check', path('no-fmt.wav')]);
+    expect(result.stdout).toBe(
+      `${path('no-fmt.wav')}: no "fmt " chunk in the file; a Play file must describe its format before the audio\n`,
+    );
   });
 
   it('exits 2 for a missing file, still checking the others', async () => {
@@ -95,7 +116,7 @@ describe('siphook wav check', () => {
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^.*welcome\.wav: ok/);
-    expect(lines[1]).toMatch(/^.*prompt\.wav: channels 2, expected 1; sample rate 44100 Hz/);
+    expect(lines[1]).toMatch(/^.*prompt\.wav: channel count is 2; .* \| sample rate is 44100 Hz/);
     expect(result.stderr).toMatch(/^siphook wav check: .*missing\.wav: cannot read .*ENOENT.*\n$/);
   });
 
@@ -142,7 +163,7 @@ describe('siphook wav check', () => {
     const result = await run(['wav', 'check', folder]);
     expect(result.code).toBe(1);
     expect(result.stdout.split('\n')).toEqual([
-      `${join(folder, 'de', 'willkommen.WAV')}: sample rate 16000 Hz, expected 8000 Hz`,
+      `${join(folder, 'de', 'willkommen.WAV')}: sample rate is 16000 Hz; a Play file must be 8000 Hz`,
       `${join(folder, 'welcome.wav')}: ok (8000 Hz mono 16-bit PCM, 1.00 s)`,
       '',
     ]);
@@ -185,8 +206,8 @@ describe('siphook wav check', () => {
     expect(result.code).toBe(1);
     expect(result.stdout.split('\n')).toEqual([
       `${base}/welcome.wav: ok (8000 Hz mono 16-bit PCM, 2.00 s)`,
-      `${base}/text.wav: ok (8000 Hz mono 16-bit PCM, 2.00 s); warning: Content-Type text/plain, expected audio/wav, audio/x-wav or audio/wave`,
-      `${base}/none.wav: HTTP status 404, expected 200 or 206`,
+      `${base}/text.wav: ok (8000 Hz mono 16-bit PCM, 2.00 s) | warning: Content-Type is "text/plain"; expected audio/wav, audio/x-wav or audio/wave`,
+      `${base}/none.wav: HTTP status is 404; a Play URL must answer 200 or 206`,
       '',
     ]);
   });
@@ -266,6 +287,6 @@ describe('the siphook bin', () => {
       (error: { code: number; stdout: string }) => error,
     );
     expect(bad).toMatchObject({ code: 1 });
-    expect(bad.stdout).toContain('sample rate 44100 Hz, expected 8000 Hz');
+    expect(bad.stdout).toContain('sample rate is 44100 Hz; a Play file must be 8000 Hz');
   }, 60_000);
 });

@@ -209,21 +209,6 @@ async function checkInput(input: string, timeoutMs: number): Promise<WavCheckOut
   }
 }
 
-/** The short form of a problem: `sample rate 44100 Hz, expected 8000 Hz`. */
-function shortProblem(problem: WavProblem): string {
-  if (problem.code === 'WAV_NOT_RIFF' && problem.received !== undefined) {
-    return `not a WAV file: ${problem.received}; convert it with \`siphook wav convert\``;
-  }
-  if (
-    problem.field !== undefined &&
-    problem.received !== undefined &&
-    problem.expected !== undefined
-  ) {
-    return `${problem.field} ${problem.received}, expected ${problem.expected}`;
-  }
-  return problem.message;
-}
-
 function summary(info: WavInfo | undefined): string {
   if (info?.format === undefined) return '';
   const duration =
@@ -238,13 +223,15 @@ function formatError(outcome: WavCheckOutcome): string {
   ]);
 }
 
+/**
+ * One line per input, in the words of each problem's message (what --json prints as `message`);
+ * problems are separated by ` | `, since a message itself may contain `;`.
+ */
 function formatOutcome(outcome: WavCheckOutcome): string {
-  const warnings = outcome.warnings
-    .map((warning) => `; warning: ${shortProblem(warning)}`)
-    .join('');
+  const warnings = outcome.warnings.map((warning) => ` | warning: ${warning.message}`).join('');
   if (outcome.ok) return `${outcome.input}: ok${summary(outcome.info)}${warnings}`;
   return clipMessage(
-    `${outcome.input}: ${outcome.problems.map(shortProblem).join('; ')}${warnings}`,
+    `${outcome.input}: ${outcome.problems.map((problem) => problem.message).join(' | ')}${warnings}`,
     [outcome.input],
   );
 }

@@ -1,11 +1,16 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { isSiphookError } from '@siphook/schema/errors';
-import { type ConvertOptions, type ConvertResult, convertToPlayable } from '@siphook/wav';
+import { type ErrorCode, isSiphookError } from '@siphook/schema/errors';
+import {
+  type ConvertOptions,
+  type ConvertResult,
+  convertToPlayable,
+  detectFormat,
+} from '@siphook/wav';
 import { type Command, InvalidArgumentError } from 'commander';
 import { clipMessage } from '../clip.js';
 import { type CommandContext, ExitCode, type Output } from '../context.js';
@@ -27,12 +32,22 @@ export interface WavConvertOutcome extends ConvertJob {
   error?: { code: string; message: string };
 }
 
-/** Extensions taken from a folder input; single files are converted whatever their name. */
+/**
+ * Extensions taken from a folder input: the audio ffmpeg decodes, including headerless formats it
+ * knows by name only (raw GSM, G.711). Files with other names are taken when their first bytes
+ * are audio, so a folder takes what a single file argument takes.
+ */
 const AUDIO_EXTENSIONS = new Set(
-  '.wav .wave .mp3 .ogg .oga .opus .m4a .mp4 .aac .flac .aif .aiff .aifc .au .snd .wma .webm .amr .caf .mka'.split(
-    ' ',
-  ),
+  (
+    '.wav .wave .bwf .rf64 .w64 .mp3 .mp2 .mpa .ogg .oga .opus .spx .m4a .m4b .mp4 .3gp .aac ' +
+    '.adts .flac .aif .aiff .aifc .au .snd .caf .wma .webm .mka .amr .awb .ac3 .dts .wv .ape ' +
+    '.tta .gsm .ul .al .voc .8svx .iff .sph .nist'
+  ).split(' '),
 );
+/** Containers detectFormat leaves to the WAV walk, recognised here by their magic. */
+const WAV_MAGIC = /^(RIFF|RIFX|RF64|BW64)/;
+/** A name that looks like one WAV file, for the several-inputs check. */
+const WAV_FILE_NAME = /\.wave?$/i;
 /** Failures that are about the environment (files, ffmpeg), not the audio: exit status 2. */
 export const IO_CODES: ReadonlySet<string> = new Set([
   'WAV_READ_FAILED',
@@ -42,8 +57,15 @@ export const IO_CODES: ReadonlySet<string> = new Set([
   'WAV_WORKER_FAILED',
 ]);
 
-/** A problem with the arguments themselves (no audio in a folder, clashing outputs): exit 2. */
-export class UsageError extends Error {}
+/** A usage problem found before converting anything: exit status 2, with the code --json prints. */
+export class UsageError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 function parseDbfs(value: string, low: number): number {
   const number = Number(value);
@@ -115,10 +137,14 @@ export function registerWavConvert(wav: Command, context: CommandContext): void 
         jobs = await planJobs(inputs, options.output);
       } catch (error) {
         if (!(error instanceof UsageError)) throw error;
-        context.stderr.write(
-          `siphook wav convert: ${clipMessage(error.message, [...inputs, options.output])}\n`,
-        );
+        const message = clipMessage(error.message, [...inputs, options.output]);
         context.setExitCode(ExitCode.usage);
+        // --json always prints its result, also when nothing could be converted.
+        if (options.json)
+          context.stdout.write(
+            `${JSON.stringify({ converted: 0, failed: 0, results: [], error: { code: error.code, message } }, null, 2)}\n`,
+          );
+        else context.stderr.write(`siphook wav convert: ${message}\n`);
         return;
       }
       const convertOptions: ConvertOptions = {
@@ -177,6 +203,8 @@ export function formatOutcome(outcome: WavConvertOutcome): string {
 /**
  * Expands folders and decides each output path. The output is a folder when there are several
  * inputs, any folder input, an existing folder, or a trailing slash; otherwise it is the file.
+ * Output folders (and a single output file's folder) are created. Inputs whose names would
+ * collide (`x.aiff` and `x.au`) get distinct names: `x.wav`, then `x.au.wav` (or `x-2.wav`).
  */
 export async function planJobs(inputs: string[], output: string): Promise<ConvertJob[]> {
   const found: { input: string; relativeOutput: string; fromFolder: boolean }[] = [];
@@ -186,56 +214,86 @@ export async function planJobs(inputs: string[], output: string): Promise<Conver
     const inputStat = await stat(input).catch(() => undefined);
     if (inputStat === undefined) {
       // Kept as a job: convertToPlayable reports it as WAV_READ_FAILED (exit 2) with the others.
-      found.push({ input, relativeOutput: playName(basename(input)), fromFolder: false });
+      found.push({ input, relativeOutput: basename(input), fromFolder: false });
     } else if (inputStat.isDirectory()) {
       const files = await listAudioFiles(input, outputFolder);
-      if (files.length === 0) throw new UsageError(`no audio files in folder "${input}"`);
+      if (files.length === 0)
+        throw new UsageError('WAV_NO_FILES', `no audio files in folder "${input}"`);
       for (const file of files)
-        found.push({
-          input: file,
-          relativeOutput: playName(relative(input, file)),
-          fromFolder: true,
-        });
-    } else found.push({ input, relativeOutput: playName(basename(input)), fromFolder: false });
+        found.push({ input: file, relativeOutput: relative(input, file), fromFolder: true });
+    } else found.push({ input, relativeOutput: basename(input), fromFolder: false });
   }
+  const trailingSlash = /[\\/]$/.test(output);
   const toFolder =
     inputs.length > 1 ||
     found.some((job) => job.fromFolder) ||
     outputStat?.isDirectory() === true ||
-    /[\\/]$/.test(output);
-  if (!toFolder) return [{ input: found[0]!.input, output }];
+    trailingSlash;
+  if (!toFolder) {
+    await makeFolder(dirname(output));
+    return [{ input: found[0]!.input, output }];
+  }
   if (outputStat !== undefined && !outputStat.isDirectory())
-    throw new UsageError(`--output "${output}" is a file; several inputs need an output folder`);
-  const jobs = found.map((job) => ({ input: job.input, output: join(output, job.relativeOutput) }));
-  const seen = new Map<string, string>();
-  for (const job of jobs) {
-    const key = resolve(job.output);
-    const other = seen.get(key);
-    if (other !== undefined)
-      throw new UsageError(
-        `"${other}" and "${job.input}" would both be written to "${job.output}"`,
-      );
-    seen.set(key, job.input);
-  }
-  for (const folder of new Set(jobs.map((job) => dirname(job.output)))) {
-    try {
-      await mkdir(folder, { recursive: true });
-    } catch (error) {
-      throw new UsageError(`cannot create output folder "${folder}": ${(error as Error).message}`);
-    }
-  }
+    throw new UsageError(
+      'OPTIONS_INVALID',
+      `--output "${output}" is a file; several inputs need an output folder`,
+    );
+  if (outputStat === undefined && !trailingSlash && WAV_FILE_NAME.test(output))
+    throw new UsageError(
+      'OPTIONS_INVALID',
+      `--output "${output}" names one WAV file, but ${found.length} files are to be converted; give a folder (end it with "/" if its name should end in .wav)`,
+    );
+  const jobs = uniqueOutputs(found).map((relativeOutput, i) => ({
+    input: found[i]!.input,
+    output: join(output, relativeOutput),
+  }));
+  for (const folder of new Set(jobs.map((job) => dirname(job.output)))) await makeFolder(folder);
   return jobs;
 }
 
-/** `music/intro.mp3` → `intro.wav` (keeping sub-folders of a folder input). */
-function playName(path: string): string {
-  const name = basename(path);
-  const stem = extname(name) === '' ? name : name.slice(0, -extname(name).length);
-  const folder = dirname(path);
-  return folder === '.' || !path.includes(sep) ? `${stem}.wav` : join(folder, `${stem}.wav`);
+async function makeFolder(folder: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    throw new UsageError(
+      'WAV_WRITE_FAILED',
+      `cannot create output folder "${folder}": ${(error as Error).message}`,
+    );
+  }
 }
 
-/** Audio files under `folder`, recursively, sorted; skips hidden entries and the output folder itself. */
+/**
+ * The Play file name for each input (relative to the output folder), every one distinct: the
+ * first input of a stem keeps `stem.wav`, a later one with another extension is `stem.ext.wav`,
+ * anything still taken becomes `stem-2.wav`, `stem-3.wav` and so on.
+ */
+function uniqueOutputs(found: { relativeOutput: string }[]): string[] {
+  const taken = new Set<string>();
+  const claim = (name: string) => {
+    const key = resolve('/', name);
+    if (taken.has(key)) return false;
+    taken.add(key);
+    return true;
+  };
+  return found.map(({ relativeOutput }) => {
+    const folder = dirname(relativeOutput);
+    const name = basename(relativeOutput);
+    const extension = extname(name);
+    const stem = extension === '' ? name : name.slice(0, -extension.length);
+    const at = (file: string) => (folder === '.' ? file : join(folder, file));
+    const plain = at(`${stem}.wav`);
+    if (claim(plain)) return plain;
+    const kept = extension.slice(1).toLowerCase();
+    if (kept !== '' && kept !== 'wav' && kept !== 'wave' && claim(at(`${stem}.${kept}.wav`)))
+      return at(`${stem}.${kept}.wav`);
+    for (let n = 2; ; n++) if (claim(at(`${stem}-${n}.wav`))) return at(`${stem}-${n}.wav`);
+  });
+}
+
+/**
+ * Audio files under `folder`, recursively, sorted; skips hidden entries and the output folder
+ * itself. A file counts when its extension is audio, or when its first bytes are.
+ */
 async function listAudioFiles(folder: string, outputFolder: string): Promise<string[]> {
   const files: string[] = [];
   const walk = async (current: string) => {
@@ -245,12 +303,33 @@ async function listAudioFiles(folder: string, outputFolder: string): Promise<str
       const path = join(current, entry.name);
       if (entry.isDirectory()) {
         if (resolve(path) !== outputFolder) await walk(path);
-      } else if (entry.isFile() && AUDIO_EXTENSIONS.has(extname(entry.name).toLowerCase()))
+      } else if (
+        entry.isFile() &&
+        (AUDIO_EXTENSIONS.has(extname(entry.name).toLowerCase()) || (await startsAsAudio(path)))
+      )
         files.push(path);
     }
   };
   await walk(folder);
   return files.sort();
+}
+
+/** True when a file's first bytes are a WAV container or audio that detectFormat names. */
+async function startsAsAudio(path: string): Promise<boolean> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(path, 'r');
+    const head = new Uint8Array(64);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const bytes = head.subarray(0, bytesRead);
+    return (
+      WAV_MAGIC.test(String.fromCharCode(...bytes.subarray(0, 4))) || detectFormat(bytes).audio
+    );
+  } catch {
+    return false; // unreadable here: not taken, as a file of another name would not be
+  } finally {
+    await handle?.close();
+  }
 }
 
 function toOutcome(job: ConvertJob, result: ConvertResult): WavConvertOutcome {
