@@ -1,7 +1,8 @@
 // @siphook/xml: encodeResponse (with full validation) against a hand-written template string with
 // escaping, plus the serializers of sipgate.io's own library and Twilio's TwiML builder as
 // reference rows; then decodeResponse (saxes + checks + validation) against saxes alone, and its
-// absolute throughput.
+// absolute throughput. The first version's goals (encode ≥ 0.5× the template, decode ≥ 100,000/s)
+// are retired (issue 10): both now validate with the zod schema alone, and the figures show the cost.
 import { createRequire } from 'node:module';
 import { decodeResponse, dial, encodeResponse, gather, play, response } from '@siphook/xml';
 import { SaxesParser } from 'saxes';
@@ -76,7 +77,7 @@ await compareOps(
     fn: () => gatherTemplate({ onData, maxDigits: 3, timeout: 10000, url: prompt }),
   },
   [
-    { name: 'encodeResponse(model), validated', fn: () => encodeResponse(gatherModel), goal: 0.5 },
+    { name: 'encodeResponse(model), validated', fn: () => encodeResponse(gatherModel) },
     {
       name: 'builder + encodeResponse, validated',
       fn: () =>
@@ -104,7 +105,7 @@ await compareOps(
   'encode Dial+Number',
   { name: 'template string + escapeText()', fn: () => dialTemplate({ callerId, number }) },
   [
-    { name: 'encodeResponse(model), validated', fn: () => encodeResponse(dialModel), goal: 0.5 },
+    { name: 'encodeResponse(model), validated', fn: () => encodeResponse(dialModel) },
     {
       name: 'builder + encodeResponse, validated',
       fn: () => encodeResponse(response(dial(number, { callerId }))),
@@ -159,8 +160,8 @@ for (const [title, xml] of [
   );
   absolute.push([title, bestOfBatches(() => decodeResponse(xml))]);
 }
-console.log('### decodeResponse, absolute (goal ≥ 100,000 ops/s)\n');
-console.log('| document | best batch ops/s | median batch ops/s | goal met (best) |');
+console.log("### decodeResponse, absolute (first version's goal ≥ 100,000 ops/s, retired)\n");
+console.log('| document | best batch ops/s | median batch ops/s | ≥ 100,000 (best) |');
 console.log('| --- | ---: | ---: | --- |');
 for (const [title, { best, median }] of absolute) {
   const fmt = (n) => Math.round(n).toLocaleString('en-US');

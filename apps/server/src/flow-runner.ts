@@ -1,13 +1,14 @@
 import {
   type ActionInput,
   type DtmfEvent,
+  GATHER_DEFAULTS,
   type GatherAction,
   isHttpUrl,
   type NewCallEvent,
   type PlayAction,
   SiphookError,
 } from '@siphook/schema';
-import type { DialInput, Flow, Match, SayInput, StepInput } from './flow-schema.js';
+import type { DialStepTarget, Flow, Match, SayInput, StepInput } from './flow-schema.js';
 
 /** Where a call stands in its flow; kept in `call.state.flow` between pushes. */
 export interface FlowPosition {
@@ -144,9 +145,9 @@ export function createFlowRunner(flow: Flow, options: FlowRunnerOptions): FlowRu
     const options_ = step.gather;
     const action: FlowGatherAction = {
       action: 'Gather',
-      type: 'dtmf',
-      maxDigits: options_.maxDigits ?? 1,
-      timeout: options_.timeout ?? 2000,
+      type: GATHER_DEFAULTS.type,
+      maxDigits: options_.maxDigits ?? GATHER_DEFAULTS.maxDigits,
+      timeout: options_.timeout ?? GATHER_DEFAULTS.timeout,
     };
     if (options.onData !== undefined) action.onData = options.onData;
     if (options_.play !== undefined) action.play = playOf(options_.play);
@@ -286,7 +287,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function dialOf(dial: DialInput): FlowAction {
+function dialOf(dial: DialStepTarget): FlowAction {
   if (dial === 'voicemail') return { action: 'Dial', target: { voicemail: true } };
   if (typeof dial === 'string') return { action: 'Dial', target: { numbers: [dial] } };
   if (Array.isArray(dial)) return { action: 'Dial', target: { numbers: [...dial] } };

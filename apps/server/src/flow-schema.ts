@@ -1,4 +1,4 @@
-import { E164Schema } from '@siphook/schema';
+import { E164Schema, isE164 } from '@siphook/schema';
 import { TtsTextSchema, VoiceSchema } from '@siphook/tts';
 import { z } from 'zod';
 
@@ -7,12 +7,17 @@ import { z } from 'zod';
 
 const PATTERN_EXPECTED =
   'a number without "+" (digits), a prefix ending in "*" (e.g. "49211*"), "*" or "anonymous"';
-const NUMBER_PATTERN = /^(?:[0-9]{1,15}\*?|\*|anonymous)$/;
+
+/** Pushes carry numbers without "+", so a pattern with one would never match: the E.164 rule without it. */
+function isNumberPattern(pattern: string): boolean {
+  if (pattern === '*' || pattern === 'anonymous') return true;
+  return isE164(pattern.endsWith('*') ? pattern.slice(0, -1) : pattern, { plus: false });
+}
 
 /** A number pattern of a `match`: exact digits, a prefix such as `49211*`, `*` or `anonymous`. */
 export const NumberPatternSchema = z
   .string({ error: PATTERN_EXPECTED })
-  .regex(NUMBER_PATTERN, { error: PATTERN_EXPECTED });
+  .refine(isNumberPattern, { error: PATTERN_EXPECTED });
 
 const PATTERNS = z.union([NumberPatternSchema, z.array(NumberPatternSchema).min(1)], {
   error: `${PATTERN_EXPECTED}, or a list of them`,
@@ -90,8 +95,8 @@ export const DialTargetInputSchema = z.union(
   { error: DIAL_EXPECTED },
 );
 
-/** The target of a `dial` step as written. */
-export type DialInput = z.infer<typeof DialTargetInputSchema>;
+/** The target of a `dial` step as written (named apart from `@siphook/xml`'s `DialInput`, a Dial action). */
+export type DialStepTarget = z.infer<typeof DialTargetInputSchema>;
 
 /** `dial: …`: hand the call to numbers or the voicemail. */
 export const DialStepSchema = z.strictObject({ dial: DialTargetInputSchema });
@@ -121,10 +126,13 @@ export type StepInput =
   | z.infer<typeof SayStepSchema>
   | z.infer<typeof DialStepSchema>
   | z.infer<typeof RejectStepSchema>
-  | { gather: GatherInput };
+  | { gather: GatherStepOptions };
 
-/** The options of a `gather` step as written in the flow file. */
-export interface GatherInput {
+/**
+ * The options of a `gather` step as written in the flow file (named apart from `@siphook/xml`'s
+ * `GatherInput`, a Gather action).
+ */
+export interface GatherStepOptions {
   /** Prompt played while waiting for digits (the timeout starts after it ends). */
   play?: string | undefined;
   /** Text spoken while waiting for digits, instead of `play`. */
@@ -140,7 +148,7 @@ export interface GatherInput {
 }
 
 /** `gather: { play, maxDigits, timeout, retries, branches }`. */
-export const GatherStepSchema: z.ZodType<{ gather: GatherInput }> = z.strictObject({
+export const GatherStepSchema: z.ZodType<{ gather: GatherStepOptions }> = z.strictObject({
   gather: z.strictObject({
     play: PromptSchema.optional(),
     say: SayInputSchema.optional(),

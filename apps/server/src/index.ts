@@ -10,11 +10,11 @@ export {
   type FlowState,
 } from './flow-runner.js';
 export {
-  type DialInput,
+  type DialStepTarget,
   type Flow,
   type FlowInput,
   FlowSchema,
-  type GatherInput,
+  type GatherStepOptions,
   type Match,
   type Route,
   type SayInput,

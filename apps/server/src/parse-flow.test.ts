@@ -40,6 +40,17 @@ describe('parseFlow', () => {
     expect(Object.keys(gather.gather.branches).sort()).toEqual(['#', '1', 'default', 'timeout']);
   });
 
+  it('takes a dial number with a leading "+" and keeps it (issue 11), but no "+" in a match', () => {
+    const flow = parseFlow('routes:\n  - actions: [{ dial: "+4915799912345" }]\n');
+    expect(flow.routes[0]?.actions).toEqual([{ dial: '+4915799912345' }]);
+    for (const pattern of ['+49211*', '1234567890123456', '49 211*', '**']) {
+      const issues = issuesOf(() =>
+        parseFlow(`routes:\n  - match: { to: "${pattern}" }\n    actions: [hangup]\n`),
+      );
+      expect(issues.map((issue) => issue.path)).toEqual(['routes[0].match.to']);
+    }
+  });
+
   it('reads JSON too, with line numbers', () => {
     const issues = issuesOf(() =>
       parseFlow('{\n  "routes": [\n    { "actions": [\n      { "play": 5 }\n    ] }\n  ]\n}', {

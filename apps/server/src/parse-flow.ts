@@ -2,6 +2,7 @@ import {
   createIssue,
   formatPath,
   fromZodIssues,
+  GATHER_DEFAULTS,
   type Issue,
   SiphookError,
   summarizeIssues,
@@ -215,7 +216,7 @@ function checkSteps(
           path: [...here, 'gather', 'say'],
         });
       }
-      const maxDigits = step.gather.maxDigits ?? 1;
+      const maxDigits = step.gather.maxDigits ?? GATHER_DEFAULTS.maxDigits;
       for (const [key, branch] of Object.entries(step.gather.branches ?? {})) {
         const branchPath = [...here, 'gather', 'branches', key];
         if (key !== 'default' && key !== 'timeout' && key.length > maxDigits) {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createIssue, type Issue, SiphookError, summarizeIssues } from '@siphook/schema';
+import { createIssue, type Issue, isHttpUrl, SiphookError, summarizeIssues } from '@siphook/schema';
 import { type EngineSpec, EngineSpecSchema } from '@siphook/tts';
 import type { Logger } from 'pino';
 import type { FlowInput } from './flow-schema.js';
@@ -105,13 +105,7 @@ export async function resolveServerConfig(config: ServerConfig): Promise<Resolve
   }
   let publicUrl = config.publicUrl;
   if (publicUrl !== undefined) {
-    const parsed = URL.canParse(publicUrl) ? new URL(publicUrl) : undefined;
-    if (
-      parsed === undefined ||
-      (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') ||
-      parsed.search !== '' ||
-      parsed.hash !== ''
-    ) {
+    if (!isHttpUrl(publicUrl, { query: false })) {
       issues.push(
         createIssue(
           'FIELD_INVALID',

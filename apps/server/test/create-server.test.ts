@@ -396,6 +396,20 @@ describe('createServer configuration', { timeout: 30_000 }, () => {
     expect((error as Error).message).toContain('nope.wav');
   });
 
+  it('refuses a publicUrl with a query or fragment, even an empty one (the URL rule of @siphook/schema)', async () => {
+    for (const publicUrl of [
+      'https://hooks.example.com/?',
+      'https://hooks.example.com/#',
+      'http:///x',
+    ]) {
+      const error = await createServer({ port: 0, publicUrl }).catch((e: unknown) => e);
+      expect(isSiphookError(error, 'OPTIONS_INVALID'), publicUrl).toBe(true);
+      expect((error as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toEqual([
+        'publicUrl',
+      ]);
+    }
+  });
+
   it('refuses bad config with every wrong field named', async () => {
     const error = await createServer({ port: 70000, publicUrl: 'ftp://x', logLevel: 'loud' }).catch(
       (e: unknown) => e,

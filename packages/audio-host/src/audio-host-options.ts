@@ -108,7 +108,7 @@ export function resolveOptions(options: AudioHostOptions): ResolvedOptions {
     issues.push(createIssue('FIELD_INVALID', 'root', 'a folder path', root));
   }
   let publicUrl = input['publicUrl'];
-  if (!isHttpUrlWithoutQuery(publicUrl)) {
+  if (typeof publicUrl !== 'string' || !isHttpUrl(publicUrl, { query: false })) {
     issues.push(
       createIssue(
         'FIELD_INVALID',
@@ -190,13 +190,6 @@ export function resolveOptions(options: AudioHostOptions): ResolvedOptions {
     logger: options.logger,
     onIngest: options.onIngest,
   };
-}
-
-/** The URL rule of `@siphook/schema`; a mount point also has no query or fragment to append to. */
-function isHttpUrlWithoutQuery(value: unknown): boolean {
-  return (
-    typeof value === 'string' && isHttpUrl(value) && !value.includes('?') && !value.includes('#')
-  );
 }
 
 function optionalString(

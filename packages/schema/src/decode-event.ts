@@ -1,13 +1,57 @@
 import { z } from 'zod';
-import { compileObjectCheck } from './compile-check.js';
 import { type FormBody, listFieldName, toSearchParams } from './decode-form.js';
-import { EVENT_FIELDS, EVENT_NAMES, EVENT_SCHEMAS, type WebhookEvent } from './events.js';
+import {
+  EVENT_LIMITS,
+  EVENT_NAMES,
+  EVENT_SCHEMAS,
+  type EventField,
+  type EventName,
+  eventFields,
+  type WebhookEvent,
+} from './events.js';
+import { checkFieldsOf } from './field-checks.js';
 import { createIssue, type Issue, SiphookError, summarizeIssues } from './siphook-error.js';
 import { fromZodIssues } from './zod-issues.js';
 
-const IDENTIFIER = /^[A-Za-z][A-Za-z0-9]*$/;
-/** Stand-in for "no unknown fields yet", so the common case allocates nothing until the end. */
-const NO_EXTRA: Record<string, string | string[]> = Object.freeze({});
+const EVENT_EXPECTED = EVENT_NAMES.map((name) => `"${name}"`).join(', ');
+/** The fields without which a push cannot be routed: a problem with them is an error, not a warning. */
+const STRICT_FIELDS: ReadonlySet<string> = new Set(['event', 'callId']);
+
+/** What decodeEvent needs of one event's schema, read off it once. */
+interface EventPlan {
+  name: EventName;
+  fields: readonly EventField[];
+  /** Wire names (without list suffix), by slot: a dozen compares beat hashing a fresh key. */
+  names: readonly string[];
+  /** The event's schema without `extra` and `warnings`: decodeEvent builds those itself. */
+  check: z.ZodType;
+  /** The same fields' yes/no test read off that schema (field-checks.ts): zod runs on a no. */
+  accepts: (candidate: Record<string, unknown>) => boolean;
+}
+
+const PLANS = new Map<string, EventPlan>(EVENT_NAMES.map((name) => [name, planOf(name)]));
+
+function planOf(name: EventName): EventPlan {
+  const fields = eventFields(name);
+  const { extra: _extra, warnings: _warnings, ...shape } = EVENT_SCHEMAS[name].shape;
+  return {
+    name,
+    fields,
+    names: fields.map((field) => field.name),
+    check: z.object(shape),
+    accepts: checkFieldsOf(shape),
+  };
+}
+
+/**
+ * A copy of `value` that shares no memory with the request body. V8 returns the values that
+ * URLSearchParams cuts out of a body as slices of it, so a 20-character callId kept in a call
+ * store would keep a whole 64 KiB body alive; concatenating makes V8 copy the characters into a
+ * new string, and slicing that keeps only the copy (bench/README.md, decode-event.test.ts).
+ */
+function copyOf(value: string): string {
+  return ` ${value}`.slice(1);
+}
 
 /** Defines an own property, so that a field called `__proto__` stays a plain key. */
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -20,108 +64,182 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
     });
   else target[key] = value;
 }
-const EVENT_EXPECTED = EVENT_NAMES.map((name) => `"${name}"`).join(', ');
 
-interface EventPlan {
-  /** Field name (without list suffix) → slot; slot 0 is always `event`. */
-  slotOf: (name: string) => number | undefined;
-  names: readonly string[];
-  isList: readonly boolean[];
-  listSet: Set<string>;
-  /** Builds the object to validate from the slots: lists default to `[]`, empty scalars are absent. */
-  build: (
-    event: string,
-    values: readonly unknown[],
-    extra: Record<string, string | string[]>,
-  ) => Record<string, unknown>;
-  /**
-   * The event's schema without the unknown-key check: decodeEvent builds the candidate from known
-   * fields only, so strictness would only cost time. Same shape, so the same single source of truth.
-   */
-  schema: z.ZodType<WebhookEvent>;
-  /** Yes/no checks compiled from the same schema; see compile-check.ts. */
-  accepts: (candidate: Record<string, unknown>) => boolean;
+/** Appends to a list that is made only when needed (most pushes have nothing to add). */
+function addTo<T>(list: T[] | undefined, item: T): T[] {
+  if (list === undefined) return [item];
+  list.push(item);
+  return list;
 }
 
-/** Plans by event name; a Map, so looking up a name from the body never interns it. */
-const PLANS = new Map<string, EventPlan>(
-  EVENT_NAMES.map((name) => [
-    name,
-    {
-      ...slotsOf(EVENT_FIELDS[name]),
-      listSet: new Set(EVENT_FIELDS[name].lists),
-      schema: z.object(EVENT_SCHEMAS[name].shape) as unknown as z.ZodType<WebhookEvent>,
-      accepts: compileObjectCheck(hotPathShape(EVENT_SCHEMAS[name].shape)),
-    },
-  ]),
-);
+function tooLong(path: string, limit: number, value: string): Issue {
+  return createIssue(
+    'FIELD_TOO_LONG',
+    path,
+    `at most ${limit} characters (the value was dropped)`,
+    value,
+  );
+}
+
+/** One push being read: the known fields by slot, the unknown ones, and what was odd. */
+class PushReader {
+  readonly values: (string | string[] | undefined)[];
+  extra: Record<string, string | string[]> | undefined;
+  private extraCount = 0;
+  /** Problems with `event` or `callId`: the push cannot be decoded. */
+  errors: Issue[] | undefined;
+  /** Problems with any other field: the value is kept (or dropped, if too long) and reported. */
+  warnings: Issue[] | undefined;
+
+  constructor(readonly plan: EventPlan) {
+    this.values = new Array(plan.fields.length);
+  }
+
+  warn(issue: Issue): void {
+    this.warnings = addTo(this.warnings, issue);
+  }
+
+  fail(issue: Issue): void {
+    this.errors = addTo(this.errors, issue);
+  }
+
+  hasWarned(path: string): boolean {
+    return this.warnings?.some((issue) => issue.path === path) ?? false;
+  }
+
+  /** Takes one `key=value` pair of the body. */
+  read(value: string, rawKey: string): void {
+    const listName = listFieldName(rawKey);
+    const key = listName ?? rawKey;
+    const slot = this.plan.names.indexOf(key);
+    if (slot < 0) {
+      this.readExtra(key, value, listName !== undefined);
+      return;
+    }
+    const values = this.values;
+    const first = values[slot];
+    if (this.plan.fields[slot]!.list) {
+      const entries = (first as string[] | undefined) ?? [];
+      values[slot] = entries;
+      if (value === '') return;
+      const { fieldLength, listEntries } = EVENT_LIMITS;
+      const path = `${key}[]`;
+      if (value.length > fieldLength) this.warn(tooLong(path, fieldLength, value));
+      else if (entries.length < listEntries) entries.push(copyOf(value));
+      else if (!this.hasWarned(path)) {
+        const expected = `at most ${listEntries} entries (the rest were dropped)`;
+        this.warn(createIssue('FIELD_TOO_MANY', path, expected, value));
+      }
+    } else if (first === undefined) {
+      values[slot] = value;
+    } else if (first !== value) {
+      // A second, different value: the first one counts. For event and callId there is no
+      // telling which event or call the push is about, so that is an error.
+      const issue = createIssue('FIELD_REPEATED', key, 'a single value', [first, value]);
+      if (STRICT_FIELDS.has(key)) this.fail(issue);
+      else if (!this.hasWarned(key)) this.warn(issue);
+    }
+  }
+
+  /** Keeps an unknown field in `extra`, within {@link EVENT_LIMITS}, as a copy. */
+  private readExtra(key: string, value: string, list: boolean): void {
+    const { extraFields, fieldLength, listEntries } = EVENT_LIMITS;
+    if (key.length > fieldLength || value.length > fieldLength) {
+      const path = key.length > fieldLength ? 'extra' : `extra.${copyOf(key)}`;
+      this.warn(tooLong(path, fieldLength, key.length > fieldLength ? key : value));
+      return;
+    }
+    this.extra ??= {};
+    const extra = this.extra;
+    const seen = Object.hasOwn(extra, key) ? extra[key] : undefined;
+    if (seen === undefined) {
+      if (this.extraCount++ === extraFields) {
+        const expected = `at most ${extraFields} unknown fields (the rest were dropped)`;
+        this.warn(createIssue('FIELD_TOO_MANY', 'extra', expected, key));
+      }
+      if (this.extraCount > extraFields) return;
+      setOwn(extra, key, list ? (value === '' ? [] : [copyOf(value)]) : copyOf(value));
+    } else if (Array.isArray(seen)) {
+      if (value !== '' && seen.length < listEntries) seen.push(copyOf(value));
+    } else {
+      setOwn(
+        extra,
+        key,
+        [seen, copyOf(value)].filter((item) => item !== ''),
+      );
+    }
+  }
+
+  /** The event in the schema's field order, every string a copy, checked against the contract. */
+  build(): WebhookEvent {
+    const { fields, name } = this.plan;
+    const values = this.values;
+    const event: Record<string, unknown> = { event: name };
+    let missing: EventField[] | undefined;
+    for (let slot = 1; slot < fields.length; slot++) {
+      const field = fields[slot]!;
+      const value = values[slot];
+      if (field.list) event[field.name] = value ?? field.fallback?.();
+      else if (value === undefined || value === '') {
+        if (field.fallback !== undefined) event[field.name] = field.fallback();
+        else if (field.required) missing = addTo(missing, field);
+      } else if (field.name === 'callId') {
+        event.callId = value; // copied below, once it is known to be short enough
+      } else if (value.length > EVENT_LIMITS.fieldLength) {
+        this.warn(tooLong(field.name, EVENT_LIMITS.fieldLength, value as string));
+        if (field.required) missing = addTo(missing, field);
+      } else {
+        event[field.name] = copyOf(value as string);
+      }
+    }
+    const result = this.plan.accepts(event) ? undefined : this.plan.check.safeParse(event);
+    if (result !== undefined && !result.success) {
+      for (const issue of fromZodIssues(result.error.issues, event)) {
+        const head = issue.path.split(/[.[]/, 1)[0] ?? '';
+        if (STRICT_FIELDS.has(head)) this.fail(issue);
+        else if (!this.hasWarned(issue.path)) this.warn(wireIssue(issue, fields));
+      }
+    }
+    if (this.errors !== undefined) {
+      throw new SiphookError(
+        'EVENT_INVALID',
+        summarizeIssues(`${name} push is invalid:`, this.errors),
+        {
+          issues: this.errors,
+          event: name,
+        },
+      );
+    }
+    event.callId = copyOf(event.callId as string);
+    // A required field that was missing (or dropped) is "", so that its type stays a string.
+    if (missing !== undefined) for (const field of missing) event[field.name] = '';
+    event.extra = this.extra ?? {};
+    if (this.warnings !== undefined) event.warnings = this.warnings;
+    return event as WebhookEvent;
+  }
+}
 
 /**
- * The fields the hot path must check: not `event` (the plan was picked by its value) and not
- * `extra` (decodeEvent builds it from strings itself).
- */
-function hotPathShape(shape: Record<string, z.ZodType>): Record<string, z.ZodType> {
-  const { event: _event, extra: _extra, ...rest } = shape;
-  return rest;
-}
-
-function slotsOf(fields: { scalars: readonly string[]; lists: readonly string[] }) {
-  const names = ['event', ...fields.scalars.filter((name) => name !== 'event'), ...fields.lists];
-  const isList = names.map((name) => fields.lists.includes(name));
-  return {
-    names,
-    slotOf: compileSlotOf(names),
-    isList,
-    build: compileBuilder(names, isList),
-  };
-}
-
-/**
- * Compiles `name → slot` as a switch: a handful of length-first string compares beat hashing a
- * fresh string for a Map lookup on every field (bench/schema.bench.mjs).
- */
-function compileSlotOf(names: readonly string[]): EventPlan['slotOf'] {
-  const cases = names.map((name, slot) => {
-    if (!IDENTIFIER.test(name)) throw new Error(`field name ${name} is not an identifier`);
-    return `case '${name}': return ${slot};`;
-  });
-  return new Function(
-    'n',
-    `switch (n) { ${cases.join(' ')} default: return undefined; }`,
-  ) as EventPlan['slotOf'];
-}
-
-/**
- * Compiles the candidate builder of one event, as zod itself compiles object parsers: named
- * property stores in a fixed order keep every candidate of an event on one hidden class, which
- * measured about twice as fast as a loop of computed stores (bench/schema.bench.mjs). The names
- * come from EVENT_FIELDS, never from input, and are checked to be plain identifiers.
- */
-function compileBuilder(names: readonly string[], isList: readonly boolean[]): EventPlan['build'] {
-  const lines = ['const c = { event: e };'];
-  names.forEach((name, slot) => {
-    if (!IDENTIFIER.test(name)) throw new Error(`field name ${name} is not an identifier`);
-    if (slot === 0) return;
-    if (isList[slot]) lines.push(`c.${name} = v[${slot}] ?? [];`);
-    else lines.push(`if (v[${slot}] !== undefined && v[${slot}] !== '') c.${name} = v[${slot}];`);
-  });
-  if (names.includes('dtmf')) lines.push(`if (c.dtmf === undefined) c.dtmf = '';`);
-  lines.push('c.extra = x;', 'return c;');
-  return new Function('e', 'v', 'x', lines.join('\n')) as EventPlan['build'];
-}
-
-/**
- * Decodes a sipgate.io push body into a typed event, discriminated on `event`.
+ * Decodes a sipgate.io push body into a typed event, discriminated on `event`. Liberal, as the
+ * service's traffic needs: only a missing or unknown `event`, or a missing (or unusable) `callId`,
+ * makes a push undecodable. Any other field that breaks the contract's rule is kept as sent, and
+ * the event gets a `warnings` list saying which field, what was expected and what arrived.
  *
  * Lists arrive as `user[]` or `user%5B%5D` (both decode alike), and an empty list entry is no
- * entry. Optional fields sent empty count as absent, except `dtmf`, which is `""` for "no digits"
- * whether it is empty or missing. Fields this library does not know are kept in `extra`.
+ * entry. Optional fields sent empty count as absent; a required one that is missing is `""` (with
+ * a warning); `dtmf` is `""` for "no digits" whether it is empty or missing. Fields this library
+ * does not know are kept in `extra`. Every string is a copy, never a slice of the body, and every
+ * value is held to {@link EVENT_LIMITS}: a longer callId is an error, any other longer value is
+ * dropped with a warning.
  *
  * @throws {SiphookError} `EVENT_UNKNOWN` when `event` is not one of the four; `EVENT_INVALID`
- *   with `details.issues` (field, expected, received) for anything else wrong.
+ *   with `details.issues` (field, expected, received) when `event` or `callId` is missing,
+ *   repeated with different values, or `callId` is too long.
  * @example
  * decodeEvent('event=dtmf&dtmf=&callId=123')
  * // { event: 'dtmf', callId: '123', dtmf: '', extra: {} }
+ * decodeEvent('event=hangup&callId=1&cause=busy&to=%2B4921')
+ * // { event: 'hangup', callId: '1', cause: 'busy', to: '+4921', extra: {}, warnings: [{ path: 'to', … }] }
  */
 export function decodeEvent(body: FormBody): WebhookEvent {
   const params = toSearchParams(body);
@@ -138,74 +256,21 @@ export function decodeEvent(body: FormBody): WebhookEvent {
     throw new SiphookError(
       'EVENT_UNKNOWN',
       `event: expected ${EVENT_EXPECTED}; received ${issue.received}`,
-      {
-        issues: [issue],
-        event: eventName,
-      },
+      { issues: [issue], event: copyOf(eventName.slice(0, EVENT_LIMITS.fieldLength)) },
     );
   }
 
-  // Values land in slots by field index; the candidate is then built with the plan's own
-  // (internalized) names in a fixed order, so V8 never has to intern a key from the body.
-  const values: (string | string[] | undefined)[] = new Array(plan.names.length);
-  let extra: Record<string, string | string[]> = NO_EXTRA;
-  let issues: Issue[] | undefined;
-
-  params.forEach((value, rawKey) => {
-    const listName = listFieldName(rawKey);
-    const key = listName ?? rawKey;
-    const list = listName !== undefined;
-    const slot = plan.slotOf(key);
-    if (slot !== undefined) {
-      const first = values[slot];
-      if (plan.isList[slot]) {
-        if (value !== '') {
-          if (first === undefined) values[slot] = [value];
-          else (first as string[]).push(value);
-        }
-      } else if (first === undefined) {
-        values[slot] = value;
-      } else if (first !== value) {
-        issues ??= [];
-        issues.push(createIssue('FIELD_REPEATED', key, 'a single value', [first, value]));
-      }
-      return;
-    }
-    if (extra === NO_EXTRA) extra = {};
-    const seen = Object.hasOwn(extra, key) ? extra[key] : undefined;
-    if (seen === undefined) setOwn(extra, key, list ? (value === '' ? [] : [value]) : value);
-    else if (Array.isArray(seen)) {
-      if (value !== '') seen.push(value);
-    } else
-      setOwn(
-        extra,
-        key,
-        [seen, value].filter((item) => item !== ''),
-      );
+  const reader = new PushReader(plan);
+  params.forEach((value, key) => {
+    reader.read(value, key);
   });
-
-  const candidate = plan.build(eventName, values, extra === NO_EXTRA ? {} : extra);
-
-  if (issues === undefined && plan.accepts(candidate)) return candidate as WebhookEvent;
-  const result = plan.schema.safeParse(candidate);
-  if (result.success && issues === undefined) return result.data;
-  const all = issues ?? [];
-  if (!result.success) {
-    const repeated = new Set(all.map((issue) => issue.path));
-    for (const issue of fromZodIssues(result.error.issues, candidate)) {
-      if (!repeated.has(issue.path)) all.push(wireIssue(issue, plan.listSet));
-    }
-  }
-  throw new SiphookError('EVENT_INVALID', summarizeIssues(`${eventName} push is invalid:`, all), {
-    issues: all,
-    event: eventName,
-  });
+  return reader.build();
 }
 
 /** Names list fields as they appear on the wire: `user[]` rather than `user`. */
-function wireIssue(issue: Issue, lists: Set<string>): Issue {
+function wireIssue(issue: Issue, fields: readonly EventField[]): Issue {
   const head = issue.path.split(/[.[]/, 1)[0] ?? '';
-  if (!lists.has(head)) return issue;
+  if (!fields.some((field) => field.list && field.name === head)) return issue;
   const path = `${head}[]${issue.path.slice(head.length)}`;
   return { ...issue, path, message: `${path}${issue.message.slice(issue.path.length)}` };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { catchError } from '../test/catch-error.js';
 import { decodeEvent } from './decode-event.js';
 import { encodeEvent, type WebhookEventInput } from './encode-event.js';
-import { EVENT_FIELDS, type EventName, KNOWN_HANGUP_CAUSES, type WebhookEvent } from './events.js';
+import { type EventName, eventFields, KNOWN_HANGUP_CAUSES, type WebhookEvent } from './events.js';
 
 describe('encodeEvent', () => {
   it('encodes the contract newCall in the live wire form, brackets as %5B%5D', () => {
@@ -185,10 +185,10 @@ describe('encodeEvent', () => {
       {
         code: 'FIELD_INVALID',
         path: 'extra.callId',
-        expected: 'a name that is not a dtmf field (event, dtmf, callId)',
+        expected: 'a name that is not a dtmf field (event, callId, dtmf)',
         received: '"2"',
         message:
-          'extra.callId: expected a name that is not a dtmf field (event, dtmf, callId); received "2"',
+          'extra.callId: expected a name that is not a dtmf field (event, callId, dtmf); received "2"',
       },
     ]);
   });
@@ -220,7 +220,13 @@ const text = fc.oneof(
   fc.string({ unit: tricky, minLength: 1, maxLength: 12 }),
 );
 const digits = fc.stringMatching(/^[0-9]{1,15}$/);
-const caller = fc.oneof(digits, fc.constant('anonymous'));
+// A party as pushes name it: a number without "+", anonymous, or a SIP ID (issue 11).
+const party = fc.oneof(
+  digits,
+  fc.constant('anonymous'),
+  fc.stringMatching(/^[0-9]{1,9}[a-z][0-9]{1,3}$/),
+);
+const printable = text.filter((value) => !/[\u0000-\u001f\u007f]/.test(value));
 const direction = fc.constantFrom('in', 'out');
 const list = fc.array(text, { maxLength: 3 });
 const cause = fc.oneof(
@@ -229,7 +235,7 @@ const cause = fc.oneof(
 );
 
 function extraFor(event: EventName) {
-  const known = new Set<string>([...EVENT_FIELDS[event].scalars, ...EVENT_FIELDS[event].lists]);
+  const known = new Set<string>(eventFields(event).map((field) => field.name));
   const key = fc
     .oneof(anyText, fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty'))
     .filter((name) => !known.has(name) && !name.endsWith(']'));
@@ -237,11 +243,11 @@ function extraFor(event: EventName) {
 }
 
 const callDetails = {
-  from: caller,
-  to: digits,
+  from: party,
+  to: party,
   direction,
-  answeringNumber: digits,
-  diversion: digits,
+  answeringNumber: party,
+  diversion: printable,
   origCallId: text,
   xcid: text,
 };
@@ -252,12 +258,12 @@ const events: Record<EventName, fc.Arbitrary<Record<string, unknown>>> = {
       event: fc.constant('newCall'),
       callId: text,
       direction,
-      from: caller,
-      to: digits,
+      from: party,
+      to: party,
       user: list,
       userId: list,
       fullUserId: list,
-      diversion: digits,
+      diversion: printable,
       origCallId: text,
       xcid: text,
       extra: extraFor('newCall'),

@@ -1,13 +1,13 @@
 import { LIST_SUFFIX } from './decode-form.js';
-import { EVENT_FIELDS, EVENT_SCHEMAS, type WebhookEvent, WebhookEventSchema } from './events.js';
+import { eventFields, type WebhookEvent, WebhookEventSchema } from './events.js';
 import { createIssue, type Issue, SiphookError, summarizeIssues } from './siphook-error.js';
 import { fromZodIssues } from './zod-issues.js';
 
 /** An event to encode; lists and `extra` may be left out. */
 export type WebhookEventInput = WebhookEvent extends infer E
   ? E extends WebhookEvent
-    ? Omit<E, 'extra' | 'user' | 'userId' | 'fullUserId'> &
-        Partial<Pick<E, Extract<keyof E, 'extra' | 'user' | 'userId' | 'fullUserId'>>>
+    ? Omit<E, 'extra' | 'warnings' | 'user' | 'userId' | 'fullUserId' | 'dtmf'> &
+        Partial<Pick<E, Extract<keyof E, 'extra' | 'user' | 'userId' | 'fullUserId' | 'dtmf'>>>
     : never
   : never;
 
@@ -24,7 +24,7 @@ export type WebhookEventInput = WebhookEvent extends infer E
  * // 'event=newCall&callId=1&direction=in&from=4921&to=4915&user%5B%5D=Alice'
  */
 export function encodeEvent(input: WebhookEventInput): string {
-  const parsed = WebhookEventSchema.safeParse(withDefaults(input));
+  const parsed = WebhookEventSchema.safeParse(input);
   const issues: Issue[] = parsed.success
     ? [...restoreProtoField(parsed.data, input), ...findUndecodable(parsed.data)]
     : fromZodIssues(parsed.error.issues, input);
@@ -38,17 +38,14 @@ export function encodeEvent(input: WebhookEventInput): string {
   const event = parsed.data;
   const record = event as unknown as Record<string, unknown>;
   const params = new URLSearchParams();
-  const shape = Object.keys(EVENT_SCHEMAS[event.event].shape);
-  const { lists } = EVENT_FIELDS[event.event];
-  for (const key of shape) {
-    if (key === 'extra') continue;
-    const value = record[key];
-    if (lists.includes(key)) {
+  for (const { name, list } of eventFields(event.event)) {
+    const value = record[name];
+    if (list) {
       const values = value as string[];
-      if (values.length === 0 && key === 'user') params.append('user[]', '');
-      for (const item of values) params.append(`${key}[]`, item);
+      if (values.length === 0 && name === 'user') params.append('user[]', '');
+      for (const item of values) params.append(`${name}[]`, item);
     } else if (value !== undefined) {
-      params.append(key, String(value));
+      params.append(name, String(value));
     }
   }
   for (const [key, value] of Object.entries(event.extra)) {
@@ -73,22 +70,24 @@ const NON_EMPTY_OR_ABSENT =
 function findUndecodable(event: WebhookEvent): Issue[] {
   const issues: Issue[] = [];
   const record = event as unknown as Record<string, unknown>;
-  const { scalars, lists } = EVENT_FIELDS[event.event];
-  for (const key of lists) {
-    (record[key] as string[]).forEach((item, index) => {
-      if (item === '')
-        issues.push(createIssue('FIELD_INVALID', `${key}[${index}]`, NON_EMPTY, item));
-    });
-  }
-  for (const key of scalars) {
-    if (record[key] === '' && key !== 'dtmf') {
-      issues.push(createIssue('FIELD_INVALID', key, NON_EMPTY_OR_ABSENT, ''));
+  const fields = eventFields(event.event);
+  for (const { name, list, fallback } of fields) {
+    const value = record[name];
+    if (list) {
+      (value as string[]).forEach((item, index) => {
+        if (item === '')
+          issues.push(createIssue('FIELD_INVALID', `${name}[${index}]`, NON_EMPTY, item));
+      });
+    } else if (value === '' && fallback === undefined) {
+      // A field with a default (dtmf) is "" by design; any other comes back absent.
+      issues.push(createIssue('FIELD_INVALID', name, NON_EMPTY_OR_ABSENT, ''));
     }
   }
-  const known = `a name that is not a ${event.event} field (${[...scalars, ...lists].join(', ')})`;
+  const names = fields.map((field) => field.name);
+  const known = `a name that is not a ${event.event} field (${names.join(', ')})`;
   for (const [key, value] of Object.entries(event.extra)) {
     const path = `extra.${key}`;
-    if (scalars.includes(key) || lists.includes(key)) {
+    if (names.includes(key)) {
       issues.push(createIssue('FIELD_INVALID', path, known, value));
     } else if (Array.isArray(value)) {
       value.forEach((item, index) => {
@@ -132,16 +131,4 @@ function restoreProtoField(event: WebhookEvent, input: unknown): Issue[] {
     configurable: true,
   });
   return [];
-}
-
-function withDefaults(input: WebhookEventInput): unknown {
-  // Plain JavaScript callers can pass anything; let the schema say what is wrong with it.
-  if (input === null || typeof input !== 'object') return input;
-  const out: Record<string, unknown> = { extra: {}, ...input };
-  if (input.event === 'newCall') {
-    out.user ??= [];
-    out.userId ??= [];
-    out.fullUserId ??= [];
-  }
-  return out;
 }

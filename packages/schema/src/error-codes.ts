@@ -37,12 +37,13 @@ export const ERROR_CODES = {
     exit: 1,
   },
   EVENT_UNKNOWN: {
-    meaning: 'A push has no event field, or one siphook does not know.',
+    meaning: 'A push names an event siphook does not know.',
     status: 400,
     exit: 1,
   },
   EVENT_INVALID: {
-    meaning: 'A push lacks a field the event cannot do without, such as callId.',
+    meaning:
+      'A push lacks event or callId, sends one twice with different values, or has a callId over 256 characters.',
     status: 400,
     exit: 1,
   },
@@ -92,6 +93,15 @@ export const ERROR_CODES = {
   FIELD_INVALID: { meaning: 'A field has a value outside what the contract allows.', exit: 1 },
   FIELD_UNKNOWN: { meaning: 'A field is not part of the model (strict objects only).', exit: 1 },
   FIELD_REPEATED: { meaning: 'A single-valued field appears more than once.', exit: 1 },
+  FIELD_TOO_LONG: {
+    meaning: 'A push value is longer than EVENT_LIMITS allows; it was dropped (a warning).',
+    exit: 1,
+  },
+  FIELD_TOO_MANY: {
+    meaning:
+      'A push has more list entries or unknown fields than EVENT_LIMITS allows; the rest were dropped (a warning).',
+    exit: 1,
+  },
 
   // Response model and XML
   RESPONSE_INVALID: {
@@ -108,7 +118,8 @@ export const ERROR_CODES = {
     exit: 1,
   },
   XML_ENCODING: {
-    meaning: 'The XML declaration names an encoding siphook does not read.',
+    meaning:
+      'The XML declaration names an encoding other than UTF-8, ISO-8859-1 or US-ASCII, or contradicts a UTF-8 byte order mark.',
     exit: 1,
   },
   XML_ROOT: {

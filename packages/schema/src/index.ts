@@ -22,9 +22,10 @@ export {
 export {
   type AnswerEvent,
   AnswerEventSchema,
+  CallIdSchema,
   type DtmfEvent,
   DtmfEventSchema,
-  EVENT_FIELDS,
+  EVENT_LIMITS,
   EVENT_NAMES,
   EVENT_SCHEMAS,
   type EventName,
@@ -39,6 +40,8 @@ export {
   type WebhookEvent,
   WebhookEventSchema,
 } from './events.js';
+export { HTTP_URL_EXPECTED, type HttpUrlOptions, HttpUrlSchema, isHttpUrl } from './http-url.js';
+export { type E164Options, E164Schema, isE164 } from './phone-number.js';
 export {
   type Action,
   type ActionInput,
@@ -47,13 +50,11 @@ export {
   DialActionSchema,
   type DialTarget,
   DialTargetSchema,
-  E164Schema,
+  GATHER_DEFAULTS,
   type GatherAction,
   GatherActionSchema,
   type HangupAction,
   HangupActionSchema,
-  HttpUrlSchema,
-  isHttpUrl,
   type PlayAction,
   PlayActionSchema,
   parseResponse,

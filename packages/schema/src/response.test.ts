@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { catchError } from '../test/catch-error.js';
-import { isHttpUrl, parseResponse, type Response } from './response.js';
+import { isHttpUrl } from './http-url.js';
+import { isE164 } from './phone-number.js';
+import { parseResponse, type Response } from './response.js';
 
 // Every XML example of the contract, written as a model, and the validated model it must give.
 const examples: [name: string, input: unknown, output: Response][] = [
@@ -164,9 +166,16 @@ describe('parseResponse: invalid models', () => {
     ],
     ['0 numbers', dial({ numbers: [] }), 'actions[0].target.numbers', 'FIELD_INVALID'],
     [
-      'a "+49" number',
-      dial({ numbers: ['4915', '+49'] }),
+      'a number with a space',
+      dial({ numbers: ['4915', '+49 15'] }),
       'actions[0].target.numbers[1]',
+      'FIELD_INVALID',
+    ],
+    ['a lone "+"', dial({ numbers: ['+'] }), 'actions[0].target.numbers[0]', 'FIELD_INVALID'],
+    [
+      'a "+" and 16 digits',
+      dial({ numbers: ['+1234567890123456'] }),
+      'actions[0].target.numbers[0]',
       'FIELD_INVALID',
     ],
     [
@@ -192,8 +201,8 @@ describe('parseResponse: invalid models', () => {
     ['no target at all', { actions: [{ action: 'Dial' }] }, 'actions[0].target', 'FIELD_REQUIRED'],
     ['voicemail false', dial({ voicemail: false }), 'actions[0].target.voicemail', 'FIELD_INVALID'],
     [
-      'a callerId with +',
-      dial({ numbers: ['1'] }, { callerId: '+4921' }),
+      'a callerId with two +',
+      dial({ numbers: ['1'] }, { callerId: '++4921' }),
       'actions[0].callerId',
       'FIELD_INVALID',
     ],
@@ -308,15 +317,15 @@ describe('parseResponse: invalid models', () => {
   });
 
   it('says what a Dial target must be and what it got', () => {
-    const error = catchError(() => parseResponse(dial({ numbers: ['4915', '+49'] })));
+    const error = catchError(() => parseResponse(dial({ numbers: ['4915', '0049-211'] })));
     expect(error.issues).toEqual([
       {
         code: 'FIELD_INVALID',
         path: 'actions[0].target.numbers[1]',
-        expected: 'an E.164 number: 1 to 15 digits, no "+"',
-        received: '"+49"',
+        expected: 'an E.164 number: 1 to 15 digits, optionally after "+"',
+        received: '"0049-211"',
         message:
-          'actions[0].target.numbers[1]: expected an E.164 number: 1 to 15 digits, no "+"; received "+49"',
+          'actions[0].target.numbers[1]: expected an E.164 number: 1 to 15 digits, optionally after "+"; received "0049-211"',
       },
     ]);
   });
@@ -345,6 +354,46 @@ describe('parseResponse: invalid models', () => {
   });
 });
 
+describe('numbers with a leading "+" (issue 11)', () => {
+  it('takes "+49…" in <Number> and callerId and keeps it as given', () => {
+    const model = {
+      actions: [
+        {
+          action: 'Dial',
+          callerId: '+492111234567',
+          target: { numbers: ['+4915799912345', '4921'] },
+        },
+      ],
+    };
+    expect(parseResponse(model)).toEqual(model);
+  });
+});
+
+describe('isE164', () => {
+  it.each([
+    ['4915799912345', true, true],
+    ['+4915799912345', true, false],
+    ['1', true, true],
+    ['123456789012345', true, true],
+    ['1234567890123456', false, false],
+    ['+', false, false],
+    ['', false, false],
+    ['++49', false, false],
+    ['49+1', false, false],
+    [' 49', false, false],
+    ['49\n', false, false],
+    ['٤٩', false, false],
+  ])('isE164(%j) is %s, and %s without the "+"', (value, withPlus, withoutPlus) => {
+    expect(isE164(value)).toBe(withPlus);
+    expect(isE164(value, { plus: false })).toBe(withoutPlus);
+  });
+
+  it('says no to what is not a string', () => {
+    expect(isE164(4915)).toBe(false);
+    expect(isE164(undefined)).toBe(false);
+  });
+});
+
 describe('isHttpUrl', () => {
   it.each([
     ['https://example.com', true],
@@ -367,5 +416,23 @@ describe('isHttpUrl', () => {
     ['http://example.com/ä?q=ü', true],
   ])('isHttpUrl(%j) is %s', (url, ok) => {
     expect(isHttpUrl(url)).toBe(ok);
+  });
+
+  it.each([
+    ['https://hooks.example.com', true],
+    ['https://hooks.example.com/base/', true],
+    ['https://u:p@hooks.example.com:8443/base', true],
+    ['https://hooks.example.com/?a=1', false],
+    ['https://hooks.example.com/?', false],
+    ['https://hooks.example.com/#', false],
+    ['https://hooks.example.com/#top', false],
+  ])('isHttpUrl(%j, { query: false }) is %s', (url, ok) => {
+    expect(isHttpUrl(url, { query: false })).toBe(ok);
+    expect(isHttpUrl(url)).toBe(true);
+  });
+
+  it('says no to what is not a string', () => {
+    expect(isHttpUrl(undefined)).toBe(false);
+    expect(isHttpUrl(new URL('https://example.com'))).toBe(false);
   });
 });

@@ -1,36 +1,8 @@
 import { z } from 'zod';
+import { HttpUrlSchema } from './http-url.js';
+import { E164Schema } from './phone-number.js';
 import { type Issue, SiphookError, summarizeIssues } from './siphook-error.js';
 import { fromZodIssues } from './zod-issues.js';
-
-const URL_EXPECTED = 'an absolute http(s) URL';
-// Also refused: what no XML 1.0 document can carry (U+FFFE, U+FFFF, lone surrogates), since
-// every URL here ends up in a <Response>.
-const NO_SPACE_OR_CONTROL =
-  /[\s\u0000-\u001f\u007f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-// A host must follow the slashes: WHATWG would read `http:///x` as host `x`, a receiver may not.
-const HTTP_PREFIX = /^https?:\/\/[^/\\]/i;
-
-/**
- * True for an absolute `http:` or `https:` URL with a host (`user:pass@` allowed), without
- * whitespace, control characters or characters XML 1.0 cannot carry.
- */
-export function isHttpUrl(value: string): boolean {
-  if (!HTTP_PREFIX.test(value) || NO_SPACE_OR_CONTROL.test(value)) return false;
-  try {
-    return new URL(value).hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
-/** An absolute http or https URL, as callback and Play URLs must be. */
-export const HttpUrlSchema = z
-  .string({ error: URL_EXPECTED })
-  .refine(isHttpUrl, { error: URL_EXPECTED });
-
-const E164 = 'an E.164 number: 1 to 15 digits, no "+"';
-/** An E.164 number as sipgate.io writes it: digits only, 1 to 15 of them. */
-export const E164Schema = z.string({ error: E164 }).regex(/^[0-9]{1,15}$/, { error: E164 });
 
 /** `<Play><Url>…</Url></Play>`: play a WAV (8 kHz mono 16-bit PCM) from an absolute URL. */
 export const PlayActionSchema = z.strictObject(
@@ -70,13 +42,23 @@ const positiveInt = (what: string) =>
     .min(1, { error: what })
     .max(Number.MAX_SAFE_INTEGER, { error: what });
 
+/**
+ * The contract's Gather defaults: `type` dtmf, `maxDigits` 1, `timeout` 2000 ms. The schema fills
+ * them in; whoever needs them elsewhere (a writer, a wiring step) imports them from here.
+ */
+export const GATHER_DEFAULTS = Object.freeze({
+  type: 'dtmf',
+  maxDigits: 1,
+  timeout: 2000,
+} as const);
+
 /** `<Gather>`: collect keypad digits, posted to `onData`; only a Play may be nested. */
 export const GatherActionSchema = z.strictObject({
   action: z.literal('Gather', { error: '"Gather"' }),
-  type: z.literal('dtmf', { error: '"dtmf"' }).default('dtmf'),
+  type: z.literal('dtmf', { error: '"dtmf"' }).default(GATHER_DEFAULTS.type),
   onData: HttpUrlSchema,
-  maxDigits: positiveInt('an integer >= 1').default(1),
-  timeout: positiveInt('an integer number of milliseconds >= 1').default(2000),
+  maxDigits: positiveInt('an integer >= 1').default(GATHER_DEFAULTS.maxDigits),
+  timeout: positiveInt('an integer number of milliseconds >= 1').default(GATHER_DEFAULTS.timeout),
   play: PlayActionSchema.optional(),
 });
 

@@ -61,6 +61,12 @@ export function isSiphookError(error: unknown, code?: ErrorCode): error is Sipho
 
 const MAX_RECEIVED = 80;
 
+function shortenStrings(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && value.length > MAX_RECEIVED
+    ? value.slice(0, MAX_RECEIVED)
+    : value;
+}
+
 /**
  * Describes a received value for an error message: JSON-quoted, truncated to about 80 characters,
  * and `nothing` for `undefined`.
@@ -69,8 +75,9 @@ export function describeReceived(value: unknown): string {
   if (value === undefined) return 'nothing';
   let text: string;
   try {
-    text =
-      typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+    // Strings are cut before quoting: a 60 KB value is not copied whole to show 80 characters of
+    // it, and the message holds no slice of it.
+    text = JSON.stringify(value, shortenStrings) ?? String(value);
   } catch {
     text = String(value);
   }

@@ -1,3 +1,4 @@
+import { HTTP_URL_EXPECTED, isHttpUrl } from '@siphook/schema';
 import { type ErrorCode, SiphookError } from '@siphook/schema/errors';
 import type { Dispatcher } from 'undici';
 import { checkPlayable } from './check-playable.js';
@@ -83,21 +84,11 @@ export async function checkUrl(
     problems: [],
     warnings: [],
   };
-  let current: URL;
-  try {
-    current = new URL(url);
-  } catch {
-    result.problems.push(
-      urlProblem('URL_INVALID', 'URL', describe(url), 'an absolute http(s) URL'),
-    );
+  if (!isHttpUrl(url)) {
+    result.problems.push(urlProblem('URL_INVALID', 'URL', describe(url), HTTP_URL_EXPECTED));
     return result;
   }
-  if (current.protocol !== 'http:' && current.protocol !== 'https:') {
-    result.problems.push(
-      urlProblem('URL_INVALID', 'URL scheme', current.protocol, 'http: or https:'),
-    );
-    return result;
-  }
+  let current = new URL(url);
 
   // undici loads on first use: converting or inspecting files never pays for it (~140 ms cold).
   const { Agent, request } = await import('undici');
@@ -160,9 +151,14 @@ export async function checkUrl(
         );
         return result;
       }
-      if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      if (!isHttpUrl(next.href)) {
         result.problems.push(
-          urlProblem('URL_REDIRECT_INVALID', 'redirect scheme', next.protocol, 'http: or https:'),
+          urlProblem(
+            'URL_REDIRECT_INVALID',
+            'redirect Location',
+            describe(next.href),
+            HTTP_URL_EXPECTED,
+          ),
         );
         return result;
       }

@@ -279,15 +279,15 @@ const INVALID: [string, string, string, number, number, string][] = [
     '/Response/Dial[1]/@anonymous',
   ],
   [
-    'callerId with +',
-    '<Response><Dial callerId="+492111234567"><Voicemail/></Dial></Response>',
+    'callerId with two +',
+    '<Response><Dial callerId="++492111234567"><Voicemail/></Dial></Response>',
     'XML_VALUE_INVALID',
     1,
     17,
     '/Response/Dial[1]/@callerId',
   ],
   [
-    'Number with +',
+    'Number with a space',
     '<Response><Dial><Number>4915799912345</Number><Number>+49 211</Number></Dial></Response>',
     'XML_VALUE_INVALID',
     1,
@@ -394,8 +394,8 @@ const INVALID: [string, string, string, number, number, string][] = [
     '/Response/Play[1]/Url[1]',
   ],
   [
-    'non-UTF-8 declaration',
-    '<?xml version="1.0" encoding="ISO-8859-1"?><Response/>',
+    'a declared encoding other than UTF-8, ISO-8859-1 or US-ASCII',
+    '<?xml version="1.0" encoding="windows-1252"?><Response/>',
     'XML_ENCODING',
     1,
     21,
@@ -584,5 +584,125 @@ describe('a document with thousands of problems', () => {
       path: '/Response/Say[101]',
     });
     expect(problems[100]!.message).toContain(`${count - 100} more problem(s)`);
+  });
+});
+
+describe('real-world responses (issue 11)', () => {
+  const play = { actions: [{ action: 'Play', url: 'https://example.com/grüße.wav' }] };
+  const latin1 = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0));
+
+  it('takes a leading "+" on <Number> and callerId, and keeps it as written', () => {
+    const xml =
+      '<Response><Dial callerId="+492111234567"><Number>+4915799912345</Number></Dial></Response>';
+    expect(decodeResponse(xml)).toEqual({
+      actions: [
+        { action: 'Dial', callerId: '+492111234567', target: { numbers: ['+4915799912345'] } },
+      ],
+    });
+  });
+
+  it('decodes bytes declared ISO-8859-1 as ISO-8859-1', () => {
+    const bytes = latin1(
+      "<?xml version='1.0' encoding='ISO-8859-1'?><Response><Play><Url>https://example.com/grüße.wav</Url></Play></Response>",
+    );
+    expect(bytes).toContain(0xfc); // ü as one byte, which is not UTF-8
+    expect(decodeResponse(bytes)).toEqual(play);
+    expect(decodeResponse(new TextDecoder('latin1').decode(bytes))).toEqual(play);
+  });
+
+  it('decodes bytes declared US-ASCII, and refuses one that is not', () => {
+    const ascii = '<?xml version="1.0" encoding="us-ascii"?><Response><Hangup/></Response>';
+    expect(decodeResponse(latin1(ascii))).toEqual({ actions: [{ action: 'Hangup' }] });
+    const problems = problemsOf(latin1(ascii.replace('<Hangup/>', '<!-- ü --><Hangup/>')));
+    expect(problems).toEqual([
+      expect.objectContaining({
+        code: 'XML_MALFORMED',
+        message: 'byte 0xFC at offset 56 is not US-ASCII, the encoding the XML declaration names',
+      }),
+    ]);
+  });
+
+  it('refuses other declared encodings, naming the accepted ones', () => {
+    for (const xml of [
+      '<?xml version="1.0" encoding="windows-1252"?><Response/>',
+      latin1('<?xml version="1.0" encoding="windows-1252"?><Response><!-- \u00e4 --></Response>'),
+    ]) {
+      expect(problemsOf(xml)).toEqual([
+        expect.objectContaining({
+          code: 'XML_ENCODING',
+          message:
+            'XML declaration names encoding "windows-1252"; accepted are UTF-8, ISO-8859-1 and US-ASCII (sipgate.io responses are UTF-8)',
+          line: 1,
+          column: 21,
+        }),
+      ]);
+    }
+  });
+
+  it('refuses a UTF-8 byte order mark on a document declared ISO-8859-1', () => {
+    const bytes = new Uint8Array([
+      0xef,
+      0xbb,
+      0xbf,
+      ...latin1("<?xml version='1.0' encoding='ISO-8859-1'?><Response/>"),
+    ]);
+    expect(problemsOf(bytes)).toEqual([expect.objectContaining({ code: 'XML_ENCODING' })]);
+  });
+
+  it('refuses two byte order marks, as text and as bytes (expat does)', () => {
+    const twice = '\ufeff\ufeff<Response><Hangup/></Response>';
+    for (const xml of [twice, new TextEncoder().encode(twice)]) {
+      expect(problemsOf(xml)).toEqual([
+        expect.objectContaining({
+          code: 'XML_MALFORMED',
+          message:
+            'XML is not well-formed: a second byte order mark (U+FEFF) at the start; a document has at most one',
+        }),
+      ]);
+    }
+    expect(decodeResponse('\ufeff<Response><Hangup/></Response>')).toEqual({
+      actions: [{ action: 'Hangup' }],
+    });
+  });
+
+  it('reports a problem on a top-level <Play> once', () => {
+    const problems = problemsOf(
+      '<Response><Play loop="2"><Url>https://example.com/a.wav</Url>x</Play></Response>',
+    );
+    expect(problems.map((problem) => problem.code)).toEqual([
+      'XML_UNKNOWN_ATTRIBUTE',
+      'XML_UNEXPECTED_TEXT',
+    ]);
+  });
+
+  it('names a raw "&" without the parser’s later complaint', () => {
+    const [problem] = problemsOf('<Response onHangup="https://example.com/h?a=1&b=2"/>');
+    expect(problem).toEqual({
+      code: 'XML_MALFORMED',
+      message: 'XML is not well-formed: a raw "&" must be written as &amp;',
+      line: 1,
+      column: 46,
+      path: '/Response',
+    });
+  });
+
+  it('says that onAnswer and onHangup belong on <Response>', () => {
+    const problems = problemsOf(
+      '<Response><Gather onData="https://example.com/d" onHangup="https://example.com/h"/><Dial onAnswer="https://example.com/a"><Voicemail/></Dial></Response>',
+    );
+    expect(problems.map((problem) => problem.message)).toEqual([
+      '/Response/Gather[1]/@onHangup: <Gather> has no attribute onHangup; it has type, onData, maxDigits or timeout; onHangup belongs on <Response> (<Response onHangup="…">)',
+      '/Response/Dial[1]/@onAnswer: <Dial> has no attribute onAnswer; it has callerId or anonymous; onAnswer belongs on <Response> (<Response onAnswer="…">)',
+    ]);
+  });
+
+  it('says that an empty <Number> or <Url> is empty', () => {
+    const problems = problemsOf(
+      '<Response><Dial><Number> </Number></Dial><Play><Url></Url></Play></Response>',
+    );
+    expect(problems.map((problem) => problem.message)).toEqual([
+      '/Response/Dial[1]/Number[1]: <Number> is empty; expected an E.164 number: 1 to 15 digits, optionally after "+"',
+      '/Response/Play[1]/Url[1]: <Url> is empty; expected an absolute http(s) URL',
+    ]);
   });
 });

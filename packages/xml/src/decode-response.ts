@@ -1,12 +1,16 @@
 import {
+  DialActionSchema,
   describeReceived,
   fromZodIssues,
+  GatherActionSchema,
+  HangupActionSchema,
   type Issue,
+  PlayActionSchema,
+  RejectActionSchema,
   type Response,
   ResponseSchema,
   SiphookError,
 } from '@siphook/schema';
-import { parseResponseFast } from './parse-response-fast.js';
 import {
   attributeStart,
   elementPath,
@@ -41,25 +45,32 @@ export const DEFAULT_MAX_BYTES = 65536;
 export const DEFAULT_MAX_DEPTH = 16;
 
 const ACTIONS = ['Dial', 'Play', 'Gather', 'Reject', 'Hangup'] as const;
+/** Model keys that are written as the element's name or as child elements, not as attributes. */
+const NOT_ATTRIBUTES: ReadonlySet<string> = new Set(['action', 'actions', 'url', 'play', 'target']);
+/** An element's attributes are its schema's keys: the schema is the one statement of them. */
+function attributesOf(schema: { shape: Record<string, unknown> }): string[] {
+  return Object.keys(schema.shape).filter((key) => !NOT_ATTRIBUTES.has(key));
+}
 /** What each element may hold: attributes, child elements, and whether it holds text. */
 const ELEMENTS: Readonly<
   Record<string, { attributes: readonly string[]; children: readonly string[]; text: boolean }>
 > = {
-  Response: { attributes: ['onAnswer', 'onHangup'], children: ACTIONS, text: false },
-  Dial: { attributes: ['callerId', 'anonymous'], children: ['Number', 'Voicemail'], text: false },
-  Play: { attributes: [], children: ['Url'], text: false },
-  Gather: {
-    attributes: ['type', 'onData', 'maxDigits', 'timeout'],
-    children: ['Play'],
+  Response: { attributes: attributesOf(ResponseSchema), children: ACTIONS, text: false },
+  Dial: {
+    attributes: attributesOf(DialActionSchema),
+    children: ['Number', 'Voicemail'],
     text: false,
   },
-  Reject: { attributes: ['reason'], children: [], text: false },
-  Hangup: { attributes: [], children: [], text: false },
+  Play: { attributes: attributesOf(PlayActionSchema), children: ['Url'], text: false },
+  Gather: { attributes: attributesOf(GatherActionSchema), children: ['Play'], text: false },
+  Reject: { attributes: attributesOf(RejectActionSchema), children: [], text: false },
+  Hangup: { attributes: attributesOf(HangupActionSchema), children: [], text: false },
   Number: { attributes: [], children: [], text: true },
   Voicemail: { attributes: [], children: [], text: false },
   Url: { attributes: [], children: [], text: true },
 };
 const KNOWN_NAMES = Object.keys(ELEMENTS);
+const RESPONSE_ATTRIBUTES = ELEMENTS.Response!.attributes;
 const DIGITS = /^[0-9]+$/;
 const TARGET_EXPECTED = '1 to 5 <Number> elements or one <Voicemail />';
 
@@ -98,9 +109,13 @@ class ResponseReader {
         shape.attributes.length === 0
           ? 'it has no attributes'
           : `it has ${listOf(shape.attributes, plain)}`;
+      // onAnswer and onHangup are the mistake people make most: they belong on the root.
+      const where = RESPONSE_ATTRIBUTES.includes(name)
+        ? `; ${name} belongs on <Response> (<Response ${name}="…">)`
+        : caseHint(name, shape.attributes, plain);
       this.add(
         'XML_UNKNOWN_ATTRIBUTE',
-        `${path}/@${name}: <${element.name}> has no attribute ${name}; ${has}${caseHint(name, shape.attributes, plain)}`,
+        `${path}/@${name}: <${element.name}> has no attribute ${name}; ${has}${where}`,
         attributeStart(this.text, element, name),
         `${path}/@${name}`,
       );
@@ -166,9 +181,13 @@ class ResponseReader {
     return element.text.trim();
   }
 
-  private play(element: XmlElement): Record<string, unknown> {
+  /** A `<Play>`; `children` are passed in when its shape was checked already (top level). */
+  private play(
+    element: XmlElement,
+    children: XmlElement[] = this.checkShape(element),
+  ): Record<string, unknown> {
     const play: Record<string, unknown> = { action: 'Play' };
-    for (const child of this.checkShape(element)) {
+    for (const child of children) {
       if (play.url === undefined) play.url = this.textOf(child);
       else this.duplicate(child, element, 'a Play plays one <Url>');
     }
@@ -180,7 +199,7 @@ class ResponseReader {
     const attributes = element.attributes;
     switch (element.name) {
       case 'Play':
-        return this.play(element);
+        return this.play(element, children);
       case 'Gather': {
         const gather: Record<string, unknown> = { action: 'Gather' };
         if (attributes.type !== undefined) gather.type = attributes.type;
@@ -292,7 +311,16 @@ function toProblem(issue: Issue, model: unknown, root: XmlElement, text: string)
     const count = element.children.filter((child) => child.name === 'Number').length;
     received = `${count} <Number> elements`;
   } else if (ELEMENTS[element.name]?.text) {
-    received = describeReceived(element.text.trim());
+    const text = element.text.trim();
+    if (text === '') {
+      return {
+        code: 'XML_VALUE_INVALID',
+        message: `${path}: <${element.name}> is empty; expected ${expected}`,
+        offset: element.start,
+        path,
+      };
+    }
+    received = describeReceived(text);
     offset = element.textStart >= 0 ? element.textStart : element.start;
   }
   return {
@@ -372,10 +400,6 @@ export function checkResponse(xml: string | Uint8Array, options: DecodeOptions =
   const reader = new ResponseReader(text);
   const model = reader.response(root);
   problems.push(...reader.problems);
-  if (problems.length === 0) {
-    const response = parseResponseFast(model);
-    if (response !== undefined) return { valid: true, response, problems: [] };
-  }
   const result = ResponseSchema.safeParse(model);
   if (result.success && problems.length === 0) {
     return { valid: true, response: result.data, problems: [] };

@@ -9,9 +9,7 @@ import {
   summarizeIssues,
 } from '@siphook/schema';
 import { isXmlText } from './escape-xml.js';
-import { parseResponseFast } from './parse-response-fast.js';
 import { writeResponse } from './write-response.js';
-import { writeResponseFast } from './write-response-fast.js';
 import { toXmlPath } from './xml-path.js';
 
 /** Options of {@link encodeResponse}. */
@@ -77,25 +75,12 @@ function* stringsOf(response: Response): Generator<[string, string]> {
  */
 export function encodeResponse(model: ResponseInput, options: EncodeOptions = {}): string {
   const pretty = options.pretty === true;
-  if (!pretty) {
-    let xml: string | undefined;
-    try {
-      xml = writeResponseFast(model);
-    } catch (error) {
-      // A character XML cannot carry: the full road below names the field.
-      if (!isSiphookError(error, 'XML_CHARACTER')) throw error;
-    }
-    if (xml !== undefined) return xml;
-  }
-  let response = parseResponseFast(model);
-  if (response === undefined) {
-    try {
-      response = parseResponse(model);
-    } catch (error) {
-      if (isSiphookError(error, 'RESPONSE_INVALID'))
-        throw invalid(withXmlPaths(error.issues, model));
-      throw error;
-    }
+  let response: Response;
+  try {
+    response = parseResponse(model);
+  } catch (error) {
+    if (isSiphookError(error, 'RESPONSE_INVALID')) throw invalid(withXmlPaths(error.issues, model));
+    throw error;
   }
   try {
     return writeResponse(response, pretty);

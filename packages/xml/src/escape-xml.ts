@@ -7,6 +7,7 @@ const NEEDS_WORK = /[&<>"'\u0000-\u001f\ud800-\udfff\ufffe\uffff]/;
  * other than tab, LF and CR, lone surrogates, U+FFFE and U+FFFF (XML 1.0 §2.2 `Char`).
  */
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+const REPLACEMENT = '\ufffd';
 
 function notXmlCharacter(value: string): SiphookError {
   const invalid = NOT_XML_CHAR.exec(value)!;
@@ -19,28 +20,49 @@ function notXmlCharacter(value: string): SiphookError {
   );
 }
 
+/** Where {@link escapeXml} callers differ. */
+export interface EscapeXmlOptions {
+  /**
+   * `'attribute'` (default): tab, LF and CR become character references, so that they survive
+   * attribute-value normalisation; safe in text too. `'text'`: tab and LF are written as they are,
+   * for element content that people read (a report); CR still becomes `&#13;`, since parsers turn
+   * a raw CR into LF.
+   */
+  context?: 'attribute' | 'text';
+  /**
+   * A character XML 1.0 cannot carry at all: `'throw'` (default) refuses it, since dropping it
+   * would change a URL behind the caller's back; `'replace'` writes U+FFFD instead, for output
+   * that quotes arbitrary text, such as a JUnit report quoting a server's answer.
+   */
+  invalid?: 'throw' | 'replace';
+}
+
 /**
- * Escapes a string for XML 1.0 text or a double- or single-quoted attribute value: `& < > " '`
- * become entity references, tab/LF/CR become character references so they survive attribute
- * normalisation. Strings without any of these are returned as they are, without copying.
+ * The one XML escaper of siphook. Escapes a string for XML 1.0 text or a double- or
+ * single-quoted attribute value: `& < > " '` become entity references, and (in an attribute)
+ * tab/LF/CR become character references. Strings without any of these are returned as they are.
  *
  * A character that XML 1.0 forbids outright (U+0000–U+0008, U+000B, U+000C, U+000E–U+001F,
- * U+FFFE, U+FFFF, a lone surrogate) cannot be written in any form, so it is rejected rather than
- * silently dropped: dropping it would change a URL behind the caller's back.
+ * U+FFFE, U+FFFF, a lone surrogate) cannot be written in any form: it is refused, or replaced
+ * with U+FFFD when `invalid: 'replace'` says so.
  *
  * @throws {SiphookError} `XML_CHARACTER` with `details.index` and `details.codePoint`.
  * @example
  * escapeXml('http://example.com/?a=1&b="2"') // 'http://example.com/?a=1&amp;b=&quot;2&quot;'
+ * escapeXml('line 1\nline 2 \u0000', { context: 'text', invalid: 'replace' }) // 'line 1\nline 2 \uFFFD'
  */
-export function escapeXml(value: string): string {
+export function escapeXml(value: string, options: EscapeXmlOptions = {}): string {
   // The regex engine finds the first code unit worth a look fastest; from there one pass over
   // the code units escapes and checks (cheaper than replace() with a callback).
   const first = value.search(NEEDS_WORK);
   if (first < 0) return value;
+  const text = options.context === 'text';
+  const replace = options.invalid === 'replace';
   let out = '';
   let last = 0;
   for (let i = first; i < value.length; i++) {
     const code = value.charCodeAt(i);
+    let reference: string;
     if (code > 0x3e) {
       if (code < 0xd800) continue;
       if (code <= 0xdbff) {
@@ -49,41 +71,43 @@ export function escapeXml(value: string): string {
           i++;
           continue;
         }
-        throw notXmlCharacter(value);
+      } else if (code > 0xdfff && code < 0xfffe) continue;
+      if (!replace) throw notXmlCharacter(value);
+      reference = REPLACEMENT;
+    } else {
+      switch (code) {
+        case 0x26:
+          reference = '&amp;';
+          break;
+        case 0x3c:
+          reference = '&lt;';
+          break;
+        case 0x3e:
+          reference = '&gt;';
+          break;
+        case 0x22:
+          reference = '&quot;';
+          break;
+        case 0x27:
+          reference = '&apos;';
+          break;
+        // Parsers turn raw tab/LF/CR in attributes into spaces and CR in text into LF.
+        case 0x09:
+          if (text) continue;
+          reference = '&#9;';
+          break;
+        case 0x0a:
+          if (text) continue;
+          reference = '&#10;';
+          break;
+        case 0x0d:
+          reference = '&#13;';
+          break;
+        default:
+          if (code >= 0x20) continue;
+          if (!replace) throw notXmlCharacter(value);
+          reference = REPLACEMENT;
       }
-      if (code <= 0xdfff || code >= 0xfffe) throw notXmlCharacter(value);
-      continue;
-    }
-    let reference: string;
-    switch (code) {
-      case 0x26:
-        reference = '&amp;';
-        break;
-      case 0x3c:
-        reference = '&lt;';
-        break;
-      case 0x3e:
-        reference = '&gt;';
-        break;
-      case 0x22:
-        reference = '&quot;';
-        break;
-      case 0x27:
-        reference = '&apos;';
-        break;
-      // Parsers turn raw tab/LF/CR in attributes into spaces and CR in text into LF.
-      case 0x09:
-        reference = '&#9;';
-        break;
-      case 0x0a:
-        reference = '&#10;';
-        break;
-      case 0x0d:
-        reference = '&#13;';
-        break;
-      default:
-        if (code < 0x20) throw notXmlCharacter(value);
-        continue;
     }
     out += value.slice(last, i) + reference;
     last = i + 1;

@@ -28,7 +28,7 @@ export {
   decodeResponse,
 } from './decode-response.js';
 export { type EncodeOptions, encodeResponse, type ResponseIssue } from './encode-response.js';
-export { escapeXml, isXmlText } from './escape-xml.js';
+export { type EscapeXmlOptions, escapeXml, isXmlText } from './escape-xml.js';
 export { toXmlPath } from './xml-path.js';
 export {
   MAX_LISTED_PROBLEMS,

@@ -46,7 +46,18 @@ export interface ReadLimits {
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /** Checked on the raw text, so that no parser ever sees a DTD to expand. */
 const DECLARATION = /<!(?:DOCTYPE|ENTITY)/i;
-const UTF8_NAME = /^utf-?8$/i;
+const BOM = 0xfeff;
+/**
+ * The encodings a response may declare: UTF-8, what sipgate.io answers in, and the two that a
+ * real PHP project's responses declare (expat, which sipgate.io's XML stack builds on, reads all
+ * three). The names as expat knows them, in any case.
+ */
+const ENCODINGS = { 'utf-8': 'utf-8', utf8: 'utf-8', 'iso-8859-1': 'latin1', 'us-ascii': 'ascii' };
+type Encoding = (typeof ENCODINGS)[keyof typeof ENCODINGS];
+const ENCODINGS_ACCEPTED = 'accepted are UTF-8, ISO-8859-1 and US-ASCII';
+/** The encoding an XML declaration names, read from its ASCII bytes (XML 1.0 appendix F). */
+const DECLARED_ENCODING =
+  /^<\?xml[ \t\r\n][^>]*?encoding[ \t\r\n]*=[ \t\r\n]*(["'])([A-Za-z][\w.-]*)\1/;
 const SAXES_POSITION = /^\d+:\d+: /;
 const START_TAG = /<[A-Za-z_:]/;
 /** An `&` that does not start an entity or character reference. */
@@ -81,48 +92,104 @@ function byteLength(text: string, limit: number): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
-function toText(
-  xml: string | Uint8Array,
-  limits: ReadLimits,
-): { text: string } | { problem: LocatedProblem } {
-  const tooLarge = (size: string): { problem: LocatedProblem } => ({
-    problem: {
-      code: 'XML_TOO_LARGE',
-      message: `document is ${size} bytes; the limit is ${limits.maxBytes} bytes (option maxBytes)`,
-      offset: 0,
-      path: '/',
-    },
-  });
+/** A problem found before parsing; `text` is what its offset counts in, when there is one. */
+type Unreadable = { problem: LocatedProblem; text?: string };
+
+function problemAt(code: XmlProblemCode, message: string, offset = 0, text?: string): Unreadable {
+  return { problem: { code, message, offset, path: '/' }, ...(text === undefined ? {} : { text }) };
+}
+
+/** The encoding a name stands for, or `undefined` for a name not accepted. */
+function encodingNamed(name: string): Encoding | undefined {
+  const key = name.toLowerCase();
+  return Object.hasOwn(ENCODINGS, key) ? ENCODINGS[key as keyof typeof ENCODINGS] : undefined;
+}
+
+/** Bytes as ISO-8859-1 (each byte is the code point), in chunks small enough for apply. */
+function decodeLatin1(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 8192) {
+    text += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
+  }
+  return text;
+}
+
+/** Decodes bytes by the encoding their XML declaration names: UTF-8 unless it says otherwise. */
+function decodeBytes(bytes: Uint8Array): { text: string } | Unreadable {
+  const hasBom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const head = decodeLatin1(bytes.subarray(hasBom ? 3 : 0, 200));
+  const name = DECLARED_ENCODING.exec(head)?.[2];
+  const encoding = name === undefined ? 'utf-8' : encodingNamed(name);
+  const offset = name === undefined ? 0 : head.indexOf('encoding');
+  if (encoding === 'latin1' || encoding === 'ascii') {
+    if (hasBom) {
+      return problemAt(
+        'XML_ENCODING',
+        `document starts with a UTF-8 byte order mark, but its XML declaration names encoding "${name}"`,
+        offset,
+        head,
+      );
+    }
+    const high = encoding === 'ascii' ? bytes.findIndex((byte) => byte > 0x7f) : -1;
+    if (high >= 0) {
+      const hex = bytes[high]!.toString(16).toUpperCase();
+      return problemAt(
+        'XML_MALFORMED',
+        `byte 0x${hex} at offset ${high} is not US-ASCII, the encoding the XML declaration names`,
+        high,
+        decodeLatin1(bytes),
+      );
+    }
+    return { text: decodeLatin1(bytes) };
+  }
+  try {
+    return { text: UTF8.decode(bytes) }; // drops one UTF-8 byte order mark
+  } catch {
+    if (encoding === undefined) {
+      return problemAt(
+        'XML_ENCODING',
+        `XML declaration names encoding "${name}"; ${ENCODINGS_ACCEPTED} (sipgate.io responses are UTF-8)`,
+        offset,
+        head,
+      );
+    }
+    return problemAt(
+      'XML_MALFORMED',
+      'document is not valid UTF-8; sipgate.io responses are UTF-8',
+    );
+  }
+}
+
+function toText(xml: string | Uint8Array, limits: ReadLimits): { text: string } | Unreadable {
+  const tooLarge = (size: string) =>
+    problemAt(
+      'XML_TOO_LARGE',
+      `document is ${size} bytes; the limit is ${limits.maxBytes} bytes (option maxBytes)`,
+    );
+  let decoded: { text: string } | Unreadable;
   if (typeof xml === 'string') {
-    const text = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
+    const text = xml.charCodeAt(0) === BOM ? xml.slice(1) : xml;
     if (byteLength(text, limits.maxBytes) > limits.maxBytes) {
       return tooLarge(String(Buffer.byteLength(text, 'utf8')));
     }
-    return { text };
+    decoded = { text };
+  } else if (xml instanceof Uint8Array) {
+    if (xml.byteLength > limits.maxBytes) return tooLarge(String(xml.byteLength));
+    decoded = decodeBytes(xml);
+  } else {
+    return problemAt(
+      'XML_MALFORMED',
+      `expected the document as a string or bytes; received ${describeReceived(xml)}`,
+    );
   }
-  if (!(xml instanceof Uint8Array)) {
-    return {
-      problem: {
-        code: 'XML_MALFORMED',
-        message: `expected the document as a string or bytes; received ${describeReceived(xml)}`,
-        offset: 0,
-        path: '/',
-      },
-    };
+  // One byte order mark was taken off above; a parser would skip a second one too, expat does not.
+  if (!('problem' in decoded) && decoded.text.charCodeAt(0) === BOM) {
+    return problemAt(
+      'XML_MALFORMED',
+      'XML is not well-formed: a second byte order mark (U+FEFF) at the start; a document has at most one',
+    );
   }
-  if (xml.byteLength > limits.maxBytes) return tooLarge(String(xml.byteLength));
-  try {
-    return { text: UTF8.decode(xml) }; // drops a UTF-8 byte order mark
-  } catch {
-    return {
-      problem: {
-        code: 'XML_MALFORMED',
-        message: 'document is not valid UTF-8; sipgate.io responses are UTF-8',
-        offset: 0,
-        path: '/',
-      },
-    };
-  }
+  return decoded;
 }
 
 /**
@@ -195,10 +262,10 @@ class TreeReader {
 
   onXmlDecl(decl: XMLDecl): void {
     this.markupEnd = this.parser.position;
-    if (decl.encoding !== undefined && !UTF8_NAME.test(decl.encoding)) {
+    if (decl.encoding !== undefined && encodingNamed(decl.encoding) === undefined) {
       this.problems.push({
         code: 'XML_ENCODING',
-        message: `XML declaration names encoding "${decl.encoding}"; sipgate.io responses are UTF-8`,
+        message: `XML declaration names encoding "${decl.encoding}"; ${ENCODINGS_ACCEPTED} (sipgate.io responses are UTF-8)`,
         offset: this.text.indexOf('encoding'),
         path: '/',
       });
@@ -274,7 +341,7 @@ class TreeReader {
     if (ampersand !== null && ampersand.index <= offset) {
       this.stop(
         'XML_MALFORMED',
-        `XML is not well-formed: a raw "&" must be written as &amp; (the parser then found: ${message})`,
+        'XML is not well-formed: a raw "&" must be written as &amp;',
         ampersand.index,
       );
     }
@@ -381,7 +448,9 @@ let reader: TreeReader | undefined;
  */
 export function readXmlTree(xml: string | Uint8Array, limits: ReadLimits): ReadResult {
   const decoded = toText(xml, limits);
-  if ('problem' in decoded) return { ok: false, text: '', problems: [decoded.problem] };
+  if ('problem' in decoded) {
+    return { ok: false, text: decoded.text ?? '', problems: [decoded.problem] };
+  }
   const { text } = decoded;
   const declaration = DECLARATION.exec(text);
   if (declaration !== null) {

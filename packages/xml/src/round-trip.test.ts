@@ -170,6 +170,47 @@ describe('escapeXml', () => {
     }
     expect(isXmlText('\ud83c\udfb5\t\n\r')).toBe(true);
   });
+
+  /** Parses `<x a="…">…</x>` and returns the attribute and the text as a parser reads them. */
+  function readBack(
+    attributeValue: string,
+    textValue: string,
+  ): { attribute: string; text: string } {
+    const parser = new SaxesParser();
+    let attribute = '';
+    let text = '';
+    parser.on('opentag', (tag) => {
+      attribute = tag.attributes.a as string;
+    });
+    parser.on('text', (chunk) => {
+      text += chunk;
+    });
+    parser.write(`<x a="${attributeValue}">${textValue}</x>`).close();
+    return { attribute, text };
+  }
+
+  it('with invalid: "replace", writes any string as U+FFFD where XML cannot carry it', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: tricky }), (a, b) => {
+        const value = a + b;
+        const expected = Array.from(value, (char) => (isXmlText(char) ? char : '\ufffd')).join('');
+        const attribute = escapeXml(value, { invalid: 'replace' });
+        const text = escapeXml(value, { invalid: 'replace', context: 'text' });
+        expect(readBack(attribute, text)).toEqual({ attribute: expected, text: expected });
+      }),
+      { numRuns: 2000 },
+    );
+    expect(escapeXml('a\u0000b\u001bc\ud800d\uffff', { invalid: 'replace' })).toBe(
+      'a\ufffdb\ufffdc\ufffdd\ufffd',
+    );
+  });
+
+  it('with context: "text", keeps tab and LF readable and still writes CR as a reference', () => {
+    expect(escapeXml('a\tb\nc\rd<e>', { context: 'text' })).toBe('a\tb\nc&#13;d&lt;e&gt;');
+    expect(() => escapeXml('a\u0000', { context: 'text' })).toThrow(
+      expect.objectContaining({ code: 'XML_CHARACTER' }),
+    );
+  });
 });
 
 describe('checkResponse on arbitrary input', () => {

@@ -1,4 +1,4 @@
-import { escapeXml, isXmlText } from '@siphook/xml';
+import { escapeXml } from '@siphook/xml';
 import type { CallReport, RunReport } from './call-report.js';
 
 /**
@@ -79,14 +79,7 @@ function seconds(ms: number): string {
   return (Math.max(0, ms) / 1000).toFixed(3);
 }
 
-/**
- * Any text as XML: a report quotes whatever a server sent, so a character XML 1.0 cannot carry
- * at all becomes U+FFFD (which `isXmlText` of `@siphook/xml` decides) instead of an error, and
- * the rest is escaped by `@siphook/xml`'s `escapeXml`.
- */
+/** Text for a JUnit attribute or element: what XML 1.0 cannot carry becomes U+FFFD. */
 function junitText(text: string): string {
-  const carried = isXmlText(text)
-    ? text
-    : Array.from(text, (char) => (isXmlText(char) ? char : '\ufffd')).join('');
-  return escapeXml(carried);
+  return escapeXml(text, { invalid: 'replace' });
 }

@@ -48,7 +48,7 @@ describe('parseScenario', () => {
     const paths = error.issues.map((issue) => issue.path).sort();
     expect(paths).toEqual(['colour', 'direction', 'dtmf[0]', 'from']);
     expect(error.message).toContain(
-      'from: expected digits 0-9 (a number without "+"), or "anonymous"; received "+49 211"',
+      'from: expected a number without "+" (digits), "anonymous", or a SIP ID such as 1234567e0 (digits, a letter, digits); received "+49 211"',
     );
   });
 });

@@ -1,27 +1,31 @@
 import { readFile } from 'node:fs/promises';
 import {
+  CallIdSchema,
+  DtmfEventSchema,
+  E164Schema,
   formatPath,
   fromZodIssues,
+  HangupEventSchema,
   type Issue,
+  NewCallEventSchema,
   SiphookError,
   summarizeIssues,
 } from '@siphook/schema';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 
-// Every schema states its expectation as its error text, so issues read "expected …; received …".
-const DIGITS = 'digits 0-9 (a number without "+")';
-const digits = z.string({ error: DIGITS }).regex(/^[0-9]+$/, { error: DIGITS });
-const CALLER = 'digits 0-9 (a number without "+"), or "anonymous"';
-const caller = z.string({ error: CALLER }).regex(/^(?:[0-9]+|anonymous)$/, { error: CALLER });
+// The call fields take the push schemas' own rules (a scenario is what sipgate.io would send, and
+// `siphook inspect export` writes real traffic back as one); only YAML's numbers are read as text.
+const party = NewCallEventSchema.shape.from;
+const asText = z.union([z.string(), z.number().int().nonnegative()]).transform(String);
 const KEYS = 'keypad digits 0-9, *, #, A-D, or "" for no input';
 // YAML reads `dtmf: [1, 23]` as numbers; keep them as the digits they were written as.
 const keys = z
   .union([z.string(), z.number().int().nonnegative()], { error: KEYS })
   .transform(String)
-  .pipe(z.string().regex(/^[0-9*#A-Da-d]*$/, { error: KEYS }));
-const CAUSE = 'a hangup cause such as normalClearing, busy, cancel, noAnswer, congestion, notFound';
-const cause = z.string({ error: CAUSE }).regex(/^[A-Za-z][\w-]*$/, { error: CAUSE });
+  .pipe(DtmfEventSchema.shape.dtmf.unwrap());
+const cause = HangupEventSchema.shape.cause;
+const number = asText.pipe(E164Schema);
 const seconds = (what: string) =>
   z.number({ error: what }).nonnegative({ error: what }).max(86_400, { error: what });
 
@@ -34,7 +38,7 @@ const seconds = (what: string) =>
 export const ExpectationSchema = z.strictObject({
   /** The call is sent on with Dial to this number (or each of these), or to `voicemail`. */
   dials: z
-    .union([digits, z.literal('voicemail'), z.array(z.union([digits, z.literal('voicemail')]))], {
+    .union([number, z.literal('voicemail'), z.array(z.union([number, z.literal('voicemail')]))], {
       error: 'a number, "voicemail", or a list of them',
     })
     .transform((value) => (Array.isArray(value) ? value : [value]))
@@ -62,9 +66,9 @@ export const ExpectationSchema = z.strictObject({
 export const ScenarioSchema = z.strictObject({
   /** Shown in the transcript and as the JUnit test-suite name. */
   name: z.string({ error: 'a string' }).max(200, { error: 'at most 200 characters' }).optional(),
-  from: caller.default('492111234567'),
-  to: digits.default('4915791234567'),
-  direction: z.enum(['in', 'out'], { error: '"in" or "out"' }).default('in'),
+  from: asText.pipe(party).default('492111234567'),
+  to: asText.pipe(party).default('4915791234567'),
+  direction: NewCallEventSchema.shape.direction.default('in'),
   /** `user[]`: the sipgate users involved; one name or a list. */
   user: z
     .union([z.string(), z.array(z.string({ error: 'a string' }))], {
@@ -73,11 +77,8 @@ export const ScenarioSchema = z.strictObject({
     .transform((value) => (Array.isArray(value) ? value : [value]))
     .default(['Alice']),
   /** Random when left out. */
-  callId: z
-    .string({ error: 'a call id' })
-    .regex(/^[\w.:-]{1,128}$/, { error: 'a call id: 1-128 letters, digits, _ . : -' })
-    .optional(),
-  diversion: digits.optional(),
+  callId: CallIdSchema.optional(),
+  diversion: NewCallEventSchema.shape.diversion,
   /** One entry per Gather, in order; a Gather beyond the list gets "" (no input). */
   dtmf: z.array(keys, { error: 'a list of digit strings, one per Gather' }).default([]),
   /**
@@ -89,7 +90,7 @@ export const ScenarioSchema = z.strictObject({
   /** Talk time after a Dial is answered, in seconds; simulated, not waited for. */
   talkSeconds: seconds('a number of seconds >= 0').default(0),
   /** `answeringNumber` of the answer push; the first dialled number when left out. */
-  answeringNumber: digits.optional(),
+  answeringNumber: asText.pipe(party).optional(),
   /** Checks on the outcome. */
   expect: ExpectationSchema.default({}),
 });

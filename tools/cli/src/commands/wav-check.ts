@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isHttpUrl } from '@siphook/schema';
 import { isSiphookError } from '@siphook/schema/errors';
 import {
   type CheckUrlResult,
@@ -152,16 +153,6 @@ function unreadable(
   const outcome: WavCheckOutcome = { input, kind, ok: false, problems: [], warnings: [] };
   outcome.error = { code, message: clipMessage(message, [input]) };
   return outcome;
-}
-
-/** True for an absolute http(s) URL with a host, as checkUrl needs it. */
-function isHttpUrl(input: string): boolean {
-  try {
-    const url = new URL(input);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
 }
 
 async function checkInput(input: string, timeoutMs: number): Promise<WavCheckOutcome> {

@@ -196,6 +196,9 @@ describe('the real siphook bin', () => {
     expect(good).toEqual({ code: 0, stdout: '<stdin>: OK (Gather, Hangup)\n', stderr: '' });
     const bad = await spawnBin(['xml', 'check', '-', '--json'], BAD);
     expect(bad.code).toBe(1);
-    expect(JSON.parse(bad.stdout)[0]).toMatchObject({ file: '-', valid: false });
+    expect(JSON.parse(bad.stdout)[0]).toMatchObject({ file: '<stdin>', valid: false });
+    // The same name in text as in JSON (issue 11).
+    const badText = await spawnBin(['xml', 'check', '-'], BAD);
+    expect(badText.stdout.split('\n')[0]).toMatch(/^<stdin>:\d+:\d+ /);
   }, 30000);
 });

@@ -7,7 +7,7 @@ import { readBounded, readStdin } from '../read-bounded.js';
 
 /** The verdict for one document of `siphook xml check`, as printed with --json. */
 export interface XmlCheckOutcome {
-  /** The path as given; `-` is standard input. */
+  /** The path as given; standard input (`-`) is named `<stdin>`, in text and JSON alike. */
   file: string;
   valid: boolean;
   problems: XmlProblem[];
@@ -74,9 +74,13 @@ async function readDocument(file: string, maxBytes: number): Promise<Uint8Array 
   }
 }
 
-async function checkDocument(file: string, options: CheckOptions): Promise<XmlCheckOutcome> {
-  const read = await readDocument(file, options.maxBytes);
-  if (!(read instanceof Uint8Array)) return read;
+/** How standard input is named in every output. */
+const STDIN_NAME = '<stdin>';
+
+async function checkDocument(path: string, options: CheckOptions): Promise<XmlCheckOutcome> {
+  const file = path === '-' ? STDIN_NAME : path;
+  const read = await readDocument(path, options.maxBytes);
+  if (!(read instanceof Uint8Array)) return { ...read, file };
   const result = checkResponse(read, { maxBytes: options.maxBytes, maxDepth: options.maxDepth });
   if (!result.valid) return { file, valid: false, problems: result.problems };
   return {
@@ -88,7 +92,7 @@ async function checkDocument(file: string, options: CheckOptions): Promise<XmlCh
 }
 
 function formatOutcome(outcome: XmlCheckOutcome): string {
-  const name = outcome.file === '-' ? '<stdin>' : outcome.file;
+  const name = outcome.file;
   if (outcome.valid) {
     const actions = outcome.actions ?? [];
     return `${name}: OK (${actions.length === 0 ? 'no actions' : actions.join(', ')})\n`;
