@@ -68,7 +68,7 @@ const DEFAULT_REGION = 'us-east-1';
 
 /** A base URL keys are appended to: an http(s) URL (the one rule in @siphook/schema), no query. */
 function checkHttpUrl(value: string, field: string): string {
-  if (!isHttpUrl(value) || /[?#]/.test(value)) {
+  if (!isHttpUrl(value, { query: false })) {
     const received = value.length > 80 ? `${value.slice(0, 79)}…` : value;
     throw new SiphookError(
       'OPTIONS_INVALID',
