@@ -1,5 +1,6 @@
 // Shared harness: measure cases against a baseline in the same process, interleaved over several
 // rounds so that a noisy, shared machine slows both sides alike, then report ratios.
+import { loadavg } from 'node:os';
 import { do_not_optimize, measure } from 'mitata';
 
 /**
@@ -51,4 +52,10 @@ export function printTable(title, rows) {
     '',
   ];
   console.log(lines.join('\n'));
+}
+
+/** The load average line every benchmark prints under its table: the machine is shared. */
+export function loadAverageLine() {
+  const [one, five, fifteen] = loadavg().map((value) => value.toFixed(1));
+  return `Load average at the end (1 / 5 / 15 min): ${one} / ${five} / ${fifteen}.`;
 }

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import { type AudioHost, createAudioHost } from '@siphook/audio-host';
 import { isSiphookError, SiphookError } from '@siphook/schema';
 import {
@@ -50,6 +50,23 @@ const AUDIO_PREFIX = '/audio/';
 /** Prompts of `say:` steps, served by their own audio host from the say cache folder. */
 const SAY_PREFIX = '/audio/say/';
 const HEALTH_PATH = '/healthz';
+/**
+ * Time limits of the HTTP server. sipgate.io gives up after about 10 s, so nothing legitimate
+ * takes longer to send its headers; the limits are checked every second, so a client that sends
+ * its headers too slowly is answered 408 (and cut) between 10 and 11 s after it connected.
+ */
+export const SERVER_TIMEOUTS = Object.freeze({
+  headersTimeout: 10_000,
+  requestTimeout: 15_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 1_000,
+});
+/**
+ * While shutting down, a keep-alive connection with nothing in flight is closed once it has been
+ * quiet this long: a client that was about to send on it sends now and is answered (with
+ * `Connection: close`), instead of having its request cut with the connection.
+ */
+const SHUTDOWN_IDLE_MS = 500;
 
 /**
  * Starts the reference webhook server: the flow answers newCall and dtmf pushes, its prompts are
@@ -96,7 +113,10 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
   let webhook: NodeListener | undefined;
   let closing = false;
   let prefix = '';
+  const connections = new ConnectionTracker();
   const listener: NodeListener = (request, response) => {
+    connections.requestStarted(request, response);
+    // Answered after shutdown began: the client must not send on this connection again.
     if (closing) response.setHeader('Connection', 'close');
     let target = request.url ?? '/';
     if (prefix !== '' && target.startsWith(prefix)) {
@@ -129,12 +149,14 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
   };
   const server =
     resolved.tls === undefined
-      ? http.createServer(listener)
-      : https.createServer({ cert: resolved.tls.cert, key: resolved.tls.key }, listener);
-  // The service gives up after about 10 s; nothing legitimate takes longer to send its headers.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 15_000;
-  server.keepAliveTimeout = 5_000;
+      ? http.createServer(SERVER_TIMEOUTS, listener)
+      : https.createServer(
+          { ...SERVER_TIMEOUTS, cert: resolved.tls.cert, key: resolved.tls.key },
+          listener,
+        );
+  server.on(resolved.tls === undefined ? 'connection' : 'secureConnection', (socket: Socket) =>
+    connections.add(socket),
+  );
 
   await listen(server, resolved.port, resolved.host);
   const listenUrl = urlOfAddress(server, resolved.tls !== undefined);
@@ -215,10 +237,15 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
   const close = (): Promise<void> => {
     closed ??= (async () => {
       closing = true;
-      const done = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Connections whose last request finishes while closing are idle: close them as they come.
-      server.closeIdleConnections();
-      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      // Responses still to be written say `Connection: close`, so no client sends on their
+      // connection again (node:http would say keep-alive, then close it under the next request).
+      connections.closeAfterResponses();
+      // Stop accepting, but not Node's http close, which also drops every idle keep-alive
+      // connection at once, under requests their clients may be sending right then.
+      const done = new Promise<void>((resolve) =>
+        net.Server.prototype.close.call(server, () => resolve()),
+      );
+      const sweep = setInterval(() => connections.closeQuiet(SHUTDOWN_IDLE_MS), 50);
       const cut = setTimeout(() => server.closeAllConnections(), resolved.graceMs);
       cut.unref();
       await done;
@@ -374,4 +401,71 @@ function withCredentials(
   parsed.password = encodeURIComponent(auth.password);
   // `href` adds a `/` to a bare origin; keep the input's form.
   return url.endsWith('/') ? parsed.href : parsed.href.replace(/\/$/, '');
+}
+
+/** What is known of one connection: requests in flight, and when it last went quiet. */
+interface ConnectionState {
+  inFlight: number;
+  /** `socket.bytesRead` when it last went quiet: more read since means a request is coming. */
+  readWhenQuiet: number;
+  quietSince: number;
+  responses: Set<http.ServerResponse>;
+}
+
+/** The server's connections, for a shutdown that loses no request. */
+class ConnectionTracker {
+  readonly #states = new Map<Socket, ConnectionState>();
+  #closing = false;
+
+  add(socket: Socket): void {
+    this.#states.set(socket, {
+      inFlight: 0,
+      readWhenQuiet: 0,
+      quietSince: performance.now(),
+      responses: new Set(),
+    });
+    socket.once('close', () => this.#states.delete(socket));
+  }
+
+  requestStarted(request: http.IncomingMessage, response: http.ServerResponse): void {
+    const state = this.#states.get(request.socket);
+    if (state === undefined) return;
+    state.inFlight++;
+    state.responses.add(response);
+    // 'close' comes once per response: after it finished, or when its connection went away.
+    response.once('close', () => {
+      state.responses.delete(response);
+      state.inFlight--;
+      if (state.inFlight === 0) {
+        state.readWhenQuiet = request.socket.bytesRead;
+        state.quietSince = performance.now();
+      }
+    });
+  }
+
+  /** Every response not yet begun will carry `Connection: close`. */
+  closeAfterResponses(): void {
+    this.#closing = true;
+    for (const state of this.#states.values()) {
+      for (const response of state.responses) {
+        if (!response.headersSent) response.setHeader('Connection', 'close');
+      }
+    }
+  }
+
+  /** Closes connections with nothing in flight and nothing read for `quietMs`. */
+  closeQuiet(quietMs: number): void {
+    if (!this.#closing) return;
+    const now = performance.now();
+    for (const [socket, state] of this.#states) {
+      if (state.inFlight > 0) continue;
+      if (socket.bytesRead !== state.readWhenQuiet) {
+        // A request is arriving: it will be answered with `Connection: close`.
+        state.readWhenQuiet = socket.bytesRead;
+        state.quietSince = now;
+        continue;
+      }
+      if (now - state.quietSince >= quietMs) socket.destroy();
+    }
+  }
 }

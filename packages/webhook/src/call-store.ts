@@ -9,7 +9,8 @@ export type CallState = Record<string, unknown>;
  * - `set` saves the state after each handled push (a store may refresh its expiry here);
  * - `delete` forgets the call; the handler calls it after the `hangup` push.
  *
- * Stores that serialise must keep to JSON: the handler guarantees nothing else.
+ * Stores that serialise must keep to JSON: the handler guarantees nothing else. Every call falls
+ * under the handler's deadline: a store that does not answer in time gets the push the fallback.
  *
  * @example
  * const redisStore: CallStore = {
@@ -41,7 +42,8 @@ export interface MemoryCallStore extends CallStore {
 }
 
 interface Entry {
-  state: CallState;
+  /** The state as JSON text: a copy that shares nothing with the request it came from. */
+  json: string;
   expiresAt: number;
 }
 
@@ -49,9 +51,12 @@ const DEFAULT_TTL_MS = 2 * 60 * 60 * 1000;
 const DEFAULT_MAX_CALLS = 10_000;
 
 /**
- * The default {@link CallStore}: a Map in this process, for one server instance. The state object
- * is kept by reference (no copies on the hot path). Entries expire `ttlMs` after their last write
- * and are dropped after hangup; beyond `maxCalls`, the call seen first goes first.
+ * The default {@link CallStore}: a Map in this process, for one server instance. It keeps copies,
+ * as a networked store would: the state as JSON text, and the call id as a fresh string. A string
+ * decoded from a push can be a slice that keeps the whole request body alive, and 10,000 calls of
+ * 60 KB pushes held that way cost 600 MB. `get` therefore returns a new object each time.
+ * Entries expire `ttlMs` after their last write and are dropped after hangup; beyond `maxCalls`,
+ * the call seen first goes first.
  *
  * @example
  * createWebhookHandler({ store: createMemoryCallStore({ ttlMs: 30 * 60_000 }), onNewCall })
@@ -78,17 +83,18 @@ export function createMemoryCallStore(options: MemoryCallStoreOptions = {}): Mem
         entries.delete(callId);
         return undefined;
       }
-      return entry.state;
+      return JSON.parse(entry.json) as CallState;
     },
     set(callId, state) {
       const time = now();
+      const json = JSON.stringify(state);
       const entry = entries.get(callId);
       if (entry !== undefined) {
-        // Updated in place: a call keeps its place in line, and the hot path allocates nothing.
-        entry.state = state;
+        // Updated in place: a call keeps its place in line.
+        entry.json = json;
         entry.expiresAt = time + ttlMs;
       } else {
-        entries.set(callId, { state, expiresAt: time + ttlMs });
+        entries.set(copyString(callId), { json, expiresAt: time + ttlMs });
         // Full: the call seen first makes room (Map keeps insertion order).
         if (entries.size > maxCalls) entries.delete(entries.keys().next().value!);
       }
@@ -101,4 +107,12 @@ export function createMemoryCallStore(options: MemoryCallStoreOptions = {}): Mem
       return entries.size;
     },
   };
+}
+
+/**
+ * A string with its own storage. JSON.parse builds new strings, never slices of its input (and
+ * its input here is the fresh text JSON.stringify made), so nothing of the push body is kept.
+ */
+function copyString(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
 }

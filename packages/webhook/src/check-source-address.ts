@@ -1,5 +1,5 @@
-import { BlockList, isIP } from 'node:net';
 import { describeReceived, SiphookError } from '@siphook/schema';
+import ipaddr from 'ipaddr.js';
 
 /** Which source addresses may push, and which proxies may speak for them. */
 export interface AllowListOptions {
@@ -9,21 +9,23 @@ export interface AllowListOptions {
    * Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` is believed. The client is the
    * right-most address in that header that is not itself a trusted proxy.
    */
-  trustedProxies?: string[];
+  trustedProxies?: string[] | undefined;
 }
 
 /** Decides from the socket address and `X-Forwarded-For` whether a request may pass. */
 export type SourceAddressCheck = (
   remoteAddress: string | undefined,
-  forwardedFor: string | undefined,
+  forwardedFor: string | null | undefined,
 ) => boolean;
 
-const MAPPED_IPV4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+type Range = readonly [Address, number];
 
 /**
  * Builds the allow-list check. Only the socket address counts, unless it is a trusted proxy: then
  * `X-Forwarded-For` is read from the right, skipping trusted proxies, and the first other address
- * is the client. IPv4-mapped IPv6 addresses (`::ffff:1.2.3.4`) match their IPv4 form.
+ * is the client. IPv4-mapped IPv6 addresses (`::ffff:1.2.3.4`) match their IPv4 form. Addresses
+ * are parsed by ipaddr.js, which runs on every runtime (node:net's BlockList does not).
  *
  * @throws {SiphookError} `OPTIONS_INVALID` for an entry that is no address or range.
  * @example
@@ -31,13 +33,13 @@ const MAPPED_IPV4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
  * allowed('::ffff:217.116.118.254', undefined) // true
  */
 export function createSourceAddressCheck(options: AllowListOptions): SourceAddressCheck {
-  const allowed = toBlockList(options.addresses, 'allowList.addresses');
+  const allowed = toRanges(options.addresses, 'allowList.addresses');
   const proxies =
     options.trustedProxies && options.trustedProxies.length > 0
-      ? toBlockList(options.trustedProxies, 'allowList.trustedProxies')
+      ? toRanges(options.trustedProxies, 'allowList.trustedProxies')
       : undefined;
   return (remoteAddress, forwardedFor) => {
-    const client = resolveClientAddress(remoteAddress, forwardedFor, proxies);
+    const client = resolveClientAddress(remoteAddress, forwardedFor ?? undefined, proxies);
     return client !== undefined && contains(allowed, client);
   };
 }
@@ -46,23 +48,19 @@ export function createSourceAddressCheck(options: AllowListOptions): SourceAddre
  * The address a request came from: the socket address, or, when that is a trusted proxy, the
  * right-most untrusted entry of `X-Forwarded-For`. `undefined` when it cannot be told.
  */
-export function resolveClientAddress(
+function resolveClientAddress(
   remoteAddress: string | undefined,
   forwardedFor: string | undefined,
-  trustedProxies: BlockList | undefined,
-): string | undefined {
-  const socket = normalizeAddress(remoteAddress);
+  trustedProxies: readonly Range[] | undefined,
+): Address | undefined {
+  const socket = parseAddress(remoteAddress);
   if (socket === undefined) return undefined;
-  if (
-    trustedProxies === undefined ||
-    forwardedFor === undefined ||
-    !contains(trustedProxies, socket)
-  )
-    return socket;
+  if (trustedProxies === undefined || forwardedFor === undefined) return socket;
+  if (!contains(trustedProxies, socket)) return socket;
   const hops = forwardedFor.split(',');
   let client = socket;
   for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = normalizeAddress(stripPort(hops[i]!.trim()));
+    const hop = parseAddress(stripPort(hops[i]!.trim()));
     // A malformed hop is written by someone untrusted: nothing left of it can be believed.
     if (hop === undefined) return undefined;
     client = hop;
@@ -71,12 +69,21 @@ export function resolveClientAddress(
   return client;
 }
 
-/** Plain address text: IPv4-mapped IPv6 as IPv4, `undefined` when it is no IP address. */
-export function normalizeAddress(address: string | undefined): string | undefined {
-  if (address === undefined || address === '') return undefined;
-  const mapped = MAPPED_IPV4.exec(address);
-  const plain = mapped === null ? address : mapped[1]!;
-  return isIP(plain) === 0 ? undefined : plain;
+/**
+ * An IP address, with IPv4-mapped IPv6 as IPv4; `undefined` when it is none. IPv4 only in its
+ * four-part decimal form: ipaddr.js also reads `127.1` or `0x7f.1`, which no socket reports.
+ */
+function parseAddress(text: string | undefined): Address | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
+  if (!ipaddr.IPv6.isValid(text)) return undefined;
+  const address = ipaddr.IPv6.parse(text);
+  if (!address.isIPv4MappedAddress()) return address;
+  // `::ffff:0x7f.1` is no address a socket would report either.
+  const embedded = text.slice(text.lastIndexOf(':') + 1);
+  return embedded.includes('.') && !ipaddr.IPv4.isValidFourPartDecimal(embedded)
+    ? undefined
+    : address.toIPv4Address();
 }
 
 function stripPort(hop: string): string {
@@ -89,22 +96,25 @@ function stripPort(hop: string): string {
   return colon !== -1 && colon === hop.lastIndexOf(':') ? hop.slice(0, colon) : hop;
 }
 
-function contains(list: BlockList, address: string): boolean {
-  return list.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+function contains(ranges: readonly Range[], address: Address): boolean {
+  const kind = address.kind();
+  for (const [network, bits] of ranges) {
+    if (network.kind() === kind && address.match(network, bits)) return true;
+  }
+  return false;
 }
 
-function toBlockList(entries: readonly string[], field: string): BlockList {
-  const list = new BlockList();
-  entries.forEach((entry, index) => {
+function toRanges(entries: readonly string[], field: string): Range[] {
+  return entries.map((entry, index) => {
     const [address, prefix, rest] = entry.trim().split('/');
-    const plain = normalizeAddress(address);
-    const bits = prefix === undefined ? undefined : Number(prefix);
-    const family = plain === undefined ? 0 : isIP(plain);
-    const maxBits = family === 6 ? 128 : 32;
+    const network = parseAddress(address);
+    const maxBits = network?.kind() === 'ipv6' ? 128 : 32;
+    const bits = prefix === undefined ? maxBits : Number(prefix);
     if (
-      plain === undefined ||
+      network === undefined ||
       rest !== undefined ||
-      (bits !== undefined && (!Number.isInteger(bits) || bits < 0 || bits > maxBits))
+      (prefix !== undefined && !/^\d{1,3}$/.test(prefix)) ||
+      bits > maxBits
     ) {
       throw new SiphookError(
         'OPTIONS_INVALID',
@@ -112,9 +122,6 @@ function toBlockList(entries: readonly string[], field: string): BlockList {
         { path: `${field}[${index}]` },
       );
     }
-    const type = family === 6 ? 'ipv6' : 'ipv4';
-    if (bits === undefined) list.addAddress(plain, type);
-    else list.addSubnet(plain, bits, type);
+    return [network, bits] as const;
   });
-  return list;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SiphookError } from '@siphook/schema';
-import { pipelineOf, type WebhookHandler } from './create-webhook-handler.js';
-import { servePush, toNodeListener } from './to-node-listener.js';
+import type { WebhookHandler } from './create-webhook-handler.js';
+import { serveNodeRequest } from './to-node-listener.js';
 
 const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
 const EMPTY = new Uint8Array(0);
@@ -14,24 +14,23 @@ export type ExpressMiddleware = (
 ) => void;
 
 /**
- * Adapts a webhook handler to Express. Mount it before any body parser (it reads the raw body
- * itself, which the signature needs), or after `express.raw({ type: '*\/*' })`. The handler
- * answers every request that reaches it, so mount it on its own path.
+ * Adapts a webhook handler to Express, as {@link toNodeListener} does to node:http. Mount it
+ * before any body parser (it reads the raw body itself, which the signature needs), or after
+ * `express.raw({ type: '*\/*' })`. The handler answers every request that reaches it, so mount it
+ * on its own path.
  *
  * @example
  * app.use('/sipgate', expressMiddleware(createWebhookHandler({ publicUrl: 'https://example.com/sipgate', onNewCall })));
  */
 export function expressMiddleware(handler: WebhookHandler): ExpressMiddleware {
-  const pipeline = pipelineOf(handler);
-  const listener = pipeline === undefined ? toNodeListener(handler) : undefined;
   return (request, response, next) => {
     const body = request.body;
     let preread: Uint8Array | undefined;
     if (body instanceof Uint8Array) preread = body;
-    else if (typeof body === 'string') preread = Buffer.from(body, 'utf8');
+    else if (typeof body === 'string') preread = new TextEncoder().encode(body);
     else if (request.readableEnded || (request as { _body?: boolean })._body === true) {
       // An app-wide JSON (or other) parser ate a body that is not a form: the content type alone
-      // decides it, so answer 415 as for any other wrong push instead of a server error.
+      // decides it, so it gets 415 as any other wrong push instead of a server error.
       if (!FORM_TYPE.test(request.headers['content-type'] ?? '')) preread = EMPTY;
       else {
         // A parser turned the body into an object: the exact bytes the signature covers are gone.
@@ -44,7 +43,6 @@ export function expressMiddleware(handler: WebhookHandler): ExpressMiddleware {
         return;
       }
     }
-    if (pipeline !== undefined) servePush(pipeline, request, response, preread);
-    else listener!(request, response);
+    serveNodeRequest(handler, request, response, preread);
   };
 }

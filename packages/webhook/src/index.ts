@@ -5,11 +5,7 @@ export {
   type MemoryCallStore,
   type MemoryCallStoreOptions,
 } from './call-store.js';
-export {
-  type BasicAuthCheck,
-  type BasicAuthCredentials,
-  createBasicAuthCheck,
-} from './check-basic-auth.js';
+export type { CallbackUrls } from './callback-urls.js';
 export {
   type AllowListOptions,
   createSourceAddressCheck,
@@ -28,14 +24,13 @@ export {
   type FastifyWebhookPlugin,
   fastifyPlugin,
 } from './fastify-plugin.js';
-export { XML_CONTENT_TYPE } from './http-replies.js';
+export { XML_CONTENT_TYPE } from './push-answers.js';
+export { DEFAULT_MAX_BODY_BYTES } from './read-body.js';
+export type { JwkExportable, PublicKeyInput } from './read-rsa-public-key.js';
 export { sipgatePublicKey } from './sipgate-public-key.js';
-export { type NodeListener, type NodeListenerOptions, toNodeListener } from './to-node-listener.js';
-export {
-  createSignatureVerifier,
-  type PublicKeyInput,
-  type SignatureVerifier,
-} from './verify-signature.js';
+export { type NodeListener, toNodeListener } from './to-node-listener.js';
+export { createSignatureVerifier, type SignatureVerifier } from './verify-signature.js';
+export type { LogMethod, WebhookLogger } from './webhook-logger.js';
 export type {
   CallContext,
   EventHandler,
@@ -45,4 +40,3 @@ export type {
   WebhookOptions,
   WebhookResponseInput,
 } from './webhook-options.js';
-export type { CallbackUrls } from './wire-callbacks.js';

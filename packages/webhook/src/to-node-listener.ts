@@ -1,234 +1,93 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipelineOf, type WebhookHandler } from './create-webhook-handler.js';
-import { BODY_INCOMPLETE, bodyTooLarge, INTERNAL_ERROR, type PushReply } from './http-replies.js';
-import type { PushPipeline, PushRequest } from './push-pipeline.js';
+import type { WebhookHandler } from './create-webhook-handler.js';
+import { createNodeRequest } from './node-request.js';
 
 /** A node:http request listener. */
 export type NodeListener = (request: IncomingMessage, response: ServerResponse) => void;
 
-/** Options of {@link toNodeListener}. */
-export interface NodeListenerOptions {
-  /**
-   * Body limit for handlers not made by `createWebhookHandler` (those bring their own
-   * `maxBodyBytes`). Default 65536.
-   */
-  maxBodyBytes?: number;
-}
-
-const TOO_LARGE: unique symbol = Symbol('too large');
-const INCOMPLETE: unique symbol = Symbol('incomplete');
-const EMPTY = Buffer.alloc(0);
 /**
- * After a 413 the rest of the body is read and dropped (never stored) up to this many bytes, so
- * the client gets to read the answer instead of a connection reset; past it the socket is closed.
+ * After an answer given before the body was read (405, 413), the rest of the body is read and
+ * dropped (never stored) up to this many bytes, so the client gets to read the answer instead of
+ * a connection reset; past it, or when it is declared larger, the connection is closed.
  */
 const DRAIN_LIMIT = 4 * 1024 * 1024;
 const DIGITS_ONLY = /^\d+$/;
+const UTF8_TEXT = /;\s*charset="?utf-8"?\s*(?:;|$)/i;
 
 /**
- * Adapts a webhook handler to node:http. The body is read here with the size bound (413 as soon as
- * it is over, checked on Content-Length first), and the socket address is passed on for the
- * allow-list. A handler from {@link createWebhookHandler} runs without building fetch objects.
+ * Adapts a webhook handler (or any fetch handler) to node:http: the request becomes a fetch
+ * `Request`, the socket address becomes `info.remoteAddress`, and the `Response` is written back.
+ * Nothing else: the handler decides every answer, the body limit included.
  *
  * @example
  * import { createServer } from 'node:http';
  * createServer(toNodeListener(createWebhookHandler({ onNewCall: () => ({ actions: [{ action: 'Hangup' }] }) }))).listen(3000);
  */
-export function toNodeListener(
-  handler: WebhookHandler,
-  options: NodeListenerOptions = {},
-): NodeListener {
-  const pipeline = pipelineOf(handler);
-  if (pipeline === undefined) return fetchListener(handler, options.maxBodyBytes ?? 65536);
-  return (request, response) => servePush(pipeline, request, response, undefined);
+export function toNodeListener(handler: WebhookHandler): NodeListener {
+  return (request, response) => serveNodeRequest(handler, request, response);
 }
 
 /**
- * Runs one node:http request through the pipeline. `preread` is a body a framework has already
- * read (Express with `express.raw()`); otherwise it is read from the request stream.
+ * Runs one node:http request through a fetch handler and writes its answer. `preread` is a body a
+ * framework has already read (Express with `express.raw()`, Fastify).
  */
-export function servePush(
-  pipeline: PushPipeline,
+export function serveNodeRequest(
+  handler: WebhookHandler,
   request: IncomingMessage,
   response: ServerResponse,
-  preread: Uint8Array | undefined,
+  preread?: Uint8Array,
 ): void {
-  const startedAt = performance.now();
-  const headers = request.headers;
-  const remoteAddress = request.socket.remoteAddress;
-  const early = pipeline.precheck(request.method, headers['content-length']);
-  if (early !== undefined) {
-    refuse(request, response, early);
-    pipeline.logReply(early, startedAt, remoteAddress);
-    return;
-  }
-  const proceed = (body: Uint8Array): void => {
-    const push = toPushRequest(pipeline, request, body);
-    const reply = pipeline.handle(push, startedAt);
-    if (!(reply instanceof Promise)) send(response, reply);
-    else {
-      reply.then(
-        (settled) => send(response, settled),
-        (error: unknown) => {
-          pipeline.logger.error({ err: error }, 'webhook pipeline failed');
-          send(response, INTERNAL_ERROR);
-        },
-      );
-    }
-  };
-  if (preread !== undefined) {
-    if (preread.byteLength > pipeline.maxBodyBytes) {
-      send(response, pipeline.tooLarge);
-      pipeline.logReply(pipeline.tooLarge, startedAt, remoteAddress);
-    } else proceed(preread);
-    return;
-  }
-  readNodeBody(request, pipeline.maxBodyBytes, (body) => {
-    if (body === TOO_LARGE) {
-      refuse(request, response, pipeline.tooLarge);
-      pipeline.logReply(pipeline.tooLarge, startedAt, remoteAddress);
-    } else if (body === INCOMPLETE) {
-      // The client went away mid-body: nobody is left to answer, only to log.
-      pipeline.logReply(BODY_INCOMPLETE, startedAt, remoteAddress);
-      send(response, BODY_INCOMPLETE);
-    } else proceed(body);
+  handler(createNodeRequest(request, preread), { remoteAddress: request.socket.remoteAddress })
+    .then((answer) => writeResponse(answer, request, response))
+    .catch(() => {
+      // The handler never rejects; a fetch handler that does, or an answer that cannot be read,
+      // leaves nothing to send but a bare 500.
+      if (response.headersSent) response.destroy();
+      else {
+        response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end('internal error\n');
+      }
+    });
+}
+
+async function writeResponse(
+  answer: Response,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  // A UTF-8 text body is written as a string, so node:http sends head and body as one string
+  // instead of a writev of two chunks. Either way only text() or arrayBuffer() is read, never
+  // `body`, so a Response from the core is written without a stream.
+  const body = UTF8_TEXT.test(answer.headers.get('content-type') ?? '')
+    ? await answer.text()
+    : new Uint8Array(await answer.arrayBuffer());
+  if (response.headersSent || response.destroyed) return;
+  const headers: string[] = [];
+  answer.headers.forEach((value, name) => {
+    headers.push(name, value);
   });
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+  headers.push('content-length', String(length));
+  // A body still on its way is dropped here; one the parser already has, node:http drops itself.
+  if (!request.complete) dropBody(request, response);
+  response.writeHead(answer.status, headers);
+  response.end(body);
 }
 
-/** The pipeline's view of a node:http request whose body has been read. */
-export function toPushRequest(
-  pipeline: PushPipeline,
-  request: IncomingMessage,
-  body: Uint8Array,
-): PushRequest {
-  const headers = request.headers;
-  const push: PushRequest = {
-    contentType: headers['content-type'],
-    authorization: headers.authorization,
-    signature: single(headers['x-sipgate-signature']),
-    forwardedFor: single(headers['x-forwarded-for']),
-    remoteAddress: request.socket.remoteAddress,
-    body,
-  };
-  if (pipeline.derivesUrls) {
-    push.host = headers.host;
-    push.forwardedHost = single(headers['x-forwarded-host']);
-    push.forwardedProto = single(headers['x-forwarded-proto']);
-    push.protocol = (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-    // Express strips its mount path from `url`; callbacks must go back through it.
-    const url = (request as { originalUrl?: string }).originalUrl ?? request.url ?? '/';
-    const query = url.indexOf('?');
-    push.path = query === -1 ? url : url.slice(0, query);
-  }
-  return push;
-}
-
-/** Collects a request body up to `maxBytes`; calls back once, with the bytes or why not. */
-function readNodeBody(
-  request: IncomingMessage,
-  maxBytes: number,
-  done: (body: Buffer | typeof TOO_LARGE | typeof INCOMPLETE) => void,
-): void {
-  let first: Buffer | undefined;
-  let chunks: Buffer[] | undefined;
-  let size = 0;
-  let finished = false;
-  const finish = (result: Buffer | typeof TOO_LARGE | typeof INCOMPLETE): void => {
-    // The listeners stay attached (removing them costs more than this check): once finished,
-    // late events do nothing, and data past the limit is never kept (`size` stays over it).
-    if (finished) return;
-    finished = true;
-    done(result);
-  };
-  const onData = (chunk: Buffer): void => {
-    size += chunk.length;
-    if (size > maxBytes) finish(TOO_LARGE);
-    else if (first === undefined) first = chunk;
-    else {
-      chunks ??= [first];
-      chunks.push(chunk);
-    }
-  };
-  const onEnd = (): void => finish(chunks ? Buffer.concat(chunks, size) : (first ?? EMPTY));
-  const onClose = (): void => finish(INCOMPLETE);
-  // Stays attached after finishing: a late 'aborted' error must never go unhandled.
-  const onError = (): void => finish(INCOMPLETE);
-  request.on('data', onData);
-  request.on('end', onEnd);
-  request.on('close', onClose);
-  request.on('error', onError);
-}
-
-/** Answers early (405, 413) and drops the rest of the body, up to {@link DRAIN_LIMIT}. */
-function refuse(request: IncomingMessage, response: ServerResponse, reply: PushReply): void {
+/**
+ * Drops what is left of a body the handler did not read: up to {@link DRAIN_LIMIT}, so that the
+ * connection can be reused; a larger one (declared, or found while dropping) closes it.
+ */
+function dropBody(request: IncomingMessage, response: ServerResponse): void {
   const declared = request.headers['content-length'];
   if (declared !== undefined && DIGITS_ONLY.test(declared) && Number(declared) > DRAIN_LIMIT) {
     response.shouldKeepAlive = false;
   }
-  send(response, reply);
-  if (request.complete) return;
-  let drained = 0;
+  let dropped = 0;
   request.on('data', (chunk: Buffer) => {
-    drained += chunk.length;
-    if (drained > DRAIN_LIMIT) request.socket.destroy();
+    dropped += chunk.length;
+    if (dropped > DRAIN_LIMIT) request.socket.destroy();
   });
   request.on('error', () => {});
   request.resume();
-}
-
-function send(response: ServerResponse, reply: PushReply): void {
-  if (response.headersSent || response.destroyed) return;
-  response.writeHead(reply.status, reply.headers as string[]);
-  response.end(reply.body);
-}
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
-/** node:http around any fetch handler (one not made by createWebhookHandler). */
-function fetchListener(handler: WebhookHandler, maxBodyBytes: number): NodeListener {
-  const tooLarge = bodyTooLarge(maxBodyBytes);
-  return (request, response) => {
-    const method = request.method ?? 'GET';
-    const declared = request.headers['content-length'];
-    if (declared !== undefined && DIGITS_ONLY.test(declared) && Number(declared) > maxBodyBytes) {
-      refuse(request, response, tooLarge);
-      return;
-    }
-    readNodeBody(request, maxBodyBytes, (body) => {
-      if (body === TOO_LARGE) {
-        refuse(request, response, tooLarge);
-        return;
-      }
-      if (body === INCOMPLETE) {
-        send(response, BODY_INCOMPLETE);
-        return;
-      }
-      const headers = new Headers();
-      for (let i = 0; i < request.rawHeaders.length; i += 2) {
-        headers.append(request.rawHeaders[i]!, request.rawHeaders[i + 1]!);
-      }
-      const hasBody = method !== 'GET' && method !== 'HEAD';
-      const fetchRequest = new Request(
-        `http://${request.headers.host ?? 'localhost'}${request.url ?? '/'}`,
-        {
-          method,
-          headers,
-          body: hasBody ? body : undefined,
-        },
-      );
-      handler(fetchRequest, { remoteAddress: request.socket.remoteAddress })
-        .then(async (fetchResponse) => {
-          const bytes = Buffer.from(await fetchResponse.arrayBuffer());
-          const raw: string[] = [];
-          fetchResponse.headers.forEach((value, name) => {
-            raw.push(name, value);
-          });
-          response.writeHead(fetchResponse.status, raw);
-          response.end(bytes);
-        })
-        .catch(() => send(response, INTERNAL_ERROR));
-    });
-  };
 }

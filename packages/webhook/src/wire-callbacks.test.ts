@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCallbackUrls, wireCallbacks } from './wire-callbacks.js';
+import { createCallbackUrls } from './callback-urls.js';
+import { wireCallbacks } from './wire-callbacks.js';
 
 const urls = createCallbackUrls('https://u:p@hooks.example.com/base/');
 const givenUrl = fc.constantFrom('https://mine.example.com/a', 'https://mine.example.com/b');

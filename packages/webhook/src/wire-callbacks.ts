@@ -1,12 +1,5 @@
 import { SiphookError } from '@siphook/schema';
-import type { BasicAuthCredentials } from './check-basic-auth.js';
-
-/** The callback URLs the handler puts into responses; all route back to the same handler. */
-export interface CallbackUrls {
-  answer: string;
-  hangup: string;
-  dtmf: string;
-}
+import type { CallbackUrls } from './callback-urls.js';
 
 /** Which callbacks to set on a `newCall` response: those whose handlers exist. */
 export interface CallbackWiring {
@@ -15,29 +8,10 @@ export interface CallbackWiring {
 }
 
 /**
- * Makes the callback URLs from a base: `<base>/answer`, `<base>/hangup`, `<base>/dtmf`. A query
- * string stays in place, and so do `user:pass@` credentials (sipgate.io sends them as Basic auth);
- * without any, the handler's own Basic-auth credentials are put in, or its callbacks would be
- * refused.
- */
-export function createCallbackUrls(base: string, basicAuth?: BasicAuthCredentials): CallbackUrls {
-  const url = new URL(base);
-  if (basicAuth !== undefined && url.username === '' && url.password === '') {
-    url.username = encodeURIComponent(basicAuth.username);
-    url.password = encodeURIComponent(basicAuth.password);
-  }
-  const path = url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
-  const withPath = (suffix: string): string => {
-    url.pathname = path + suffix;
-    return url.href;
-  };
-  return { answer: withPath('/answer'), hangup: withPath('/hangup'), dtmf: withPath('/dtmf') };
-}
-
-/**
  * Fills in what a handler left out: on a `newCall` response, `onAnswer` and `onHangup` when their
  * handlers exist; on every Gather, `onData`. URLs the handler gave are never replaced, and the
- * handler's object is never changed (it may be a shared constant): changed parts are copied.
+ * handler's object is never changed (it may be a shared constant): changed parts are copied, with
+ * every other key kept, so that validation still names a misspelt one.
  *
  * @throws {SiphookError} `CALLBACK_URL_UNKNOWN` when a Gather needs `onData` but no URL is known.
  */
@@ -67,37 +41,13 @@ export function wireCallbacks(
         );
       }
       copied ??= actions.slice();
-      copied[index] = withOnData(action, urls.dtmf);
+      copied[index] = { ...action, onData: urls.dtmf };
     }
   }
   if (!setAnswer && !setHangup && copied === undefined) return model;
-  const onAnswer = setAnswer ? urls!.answer : response.onAnswer;
-  const onHangup = setHangup ? urls!.hangup : response.onHangup;
-  if (hasOnlyKeys(response, RESPONSE_KEYS)) {
-    // A literal of fixed shape: several times cheaper than a spread on the hot path.
-    return { onAnswer, onHangup, actions: copied ?? actions };
-  }
-  // Unknown keys are kept, so that validation names them instead of losing them.
-  return { ...response, onAnswer, onHangup, actions: copied ?? actions };
-}
-
-const RESPONSE_KEYS = new Set(['onAnswer', 'onHangup', 'actions']);
-const GATHER_KEYS = new Set(['action', 'type', 'onData', 'maxDigits', 'timeout', 'play']);
-
-/** A copy of a Gather with `onData` set; keys absent stay `undefined`, which validation treats alike. */
-function withOnData(gather: Record<string, unknown>, onData: string): Record<string, unknown> {
-  if (!hasOnlyKeys(gather, GATHER_KEYS)) return { ...gather, onData };
-  return {
-    action: 'Gather',
-    type: gather.type,
-    onData,
-    maxDigits: gather.maxDigits,
-    timeout: gather.timeout,
-    play: gather.play,
-  };
-}
-
-function hasOnlyKeys(object: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
-  for (const key in object) if (!allowed.has(key)) return false;
-  return true;
+  const wired: Record<string, unknown> = { ...response };
+  if (setAnswer) wired.onAnswer = urls!.answer;
+  if (setHangup) wired.onHangup = urls!.hangup;
+  if (copied !== undefined) wired.actions = copied;
+  return wired;
 }

@@ -4,6 +4,8 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { type Logger, pino } from 'pino';
+import { afterEach } from 'vitest';
+import { createWebhookHandler, toNodeListener, type WebhookOptions } from '../src/index.js';
 
 /** The captured live push: its headers (lower-case names) and its exact body bytes. */
 export interface CapturedRequest {
@@ -107,4 +109,32 @@ export async function eventually(check: () => boolean, timeoutMs = 10_000): Prom
     if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/**
+ * `serve(options)` starts a handler with these defaults on node:http, logging into `lines`; its
+ * `push(body)` posts a form and reads the answer. Servers close after each test.
+ */
+export function servePushes(defaults: Omit<WebhookOptions, 'logger'>) {
+  const servers: Awaited<ReturnType<typeof listen>>[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await server.close();
+  });
+  return async (options: Omit<WebhookOptions, 'logger'>, level = 'info') => {
+    const { logger, lines } = captureLogger(level);
+    const server = await listen(
+      toNodeListener(createWebhookHandler({ ...defaults, logger, ...options })),
+    );
+    servers.push(server);
+    const push = async (body: string) => {
+      const started = performance.now();
+      const response = await postForm(server.url, body);
+      return {
+        status: response.status,
+        xml: await response.text(),
+        ms: performance.now() - started,
+      };
+    };
+    return { url: server.url, push, lines };
+  };
 }

@@ -39,7 +39,10 @@ describe('signBody', () => {
       'utf8',
     );
     const pem = await readFile(
-      new URL('../../../packages/webhook/assets/sipgate-push-public-key.pem', import.meta.url),
+      new URL(
+        '../../../packages/schema/test/fixtures/sipgate-push-public-key.pem',
+        import.meta.url,
+      ),
       'utf8',
     );
     const split = request.search(/\r?\n\r?\n/);
