@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionOptions } from 'node:tls';
 import { createClient } from '@redis/client';
 import { SiphookError } from '@siphook/schema/errors';
-import type { CallState, CallStore } from '@siphook/webhook';
+import type { CallState, CallStateChange, CallStore } from '@siphook/webhook';
 import { ACQUIRE_SCRIPT, RELEASE_SCRIPT, WRITE_SCRIPT } from './call-scripts.js';
 import { parseRedisUrl } from './parse-redis-url.js';
 import { storeError, unreachable } from './store-error.js';
@@ -42,11 +42,6 @@ export interface RedisCallStoreOptions {
   /** Gives up connecting at start (say, on SIGTERM while waiting for Redis). */
   signal?: AbortSignal;
 }
-
-/** Changes one call's state: returns the state to save, or `undefined` to end the call. */
-export type CallStateChange = (
-  state: CallState | undefined,
-) => CallState | undefined | Promise<CallState | undefined>;
 
 /** The Redis {@link CallStore}: shared by every instance that uses the same Redis and prefix. */
 export interface RedisCallStore extends CallStore {

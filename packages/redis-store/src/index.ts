@@ -1,5 +1,4 @@
 export {
-  type CallStateChange,
   createRedisCallStore,
   type RedisCallStore,
   type RedisCallStoreOptions,
