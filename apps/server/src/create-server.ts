@@ -35,6 +35,8 @@ export interface SiphookServer {
   server: http.Server | https.Server;
   /** The flow being run. */
   flow: LoadedFlow;
+  /** Where call state lives: `memory`, or the name of the store given (`storeName`). */
+  storeName: string;
   /** The validated configuration. */
   config: ResolvedServerConfig;
   /** The pino logger the server writes to. */
@@ -208,6 +210,7 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
       ...(resolved.basicAuth === undefined ? {} : { basicAuth: resolved.basicAuth }),
       ...(config.maxBodyBytes === undefined ? {} : { maxBodyBytes: config.maxBodyBytes }),
       ...(config.deadlineMs === undefined ? {} : { deadlineMs: config.deadlineMs }),
+      ...(config.store === undefined ? {} : { store: config.store }),
       logger,
       onNewCall: (event, call) => {
         const response = runner.newCall(event, call.state as FlowState);
@@ -276,6 +279,7 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
     audioUrl,
     server,
     flow,
+    storeName: config.store === undefined ? 'memory' : (config.storeName ?? 'a shared store'),
     config: resolved,
     logger,
     close,

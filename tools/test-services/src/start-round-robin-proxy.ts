@@ -18,7 +18,7 @@ export interface RoundRobinProxy {
 }
 
 /** Connection errors that mean the request never reached the target, so another may take it. */
-const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND']);
+const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
 
 /**
  * A load balancer for tests, on 127.0.0.1 port 0: each request goes to the next target in turn
@@ -38,14 +38,19 @@ export async function startRoundRobinProxy(targets: readonly string[]): Promise<
     body: Buffer,
     reply: ServerResponse,
     attempt: number,
+    first?: number,
   ): void => {
     const method = incoming.method ?? 'GET';
     if (targets.length === 0) {
       reply.writeHead(502).end('proxy: no targets yet');
       return;
     }
-    const index = (turns.get(method) ?? 0) % targets.length;
-    turns.set(method, index + 1);
+    // The turn picks the first target; a retry takes the one after the target that failed.
+    let index: number;
+    if (first === undefined) {
+      index = (turns.get(method) ?? 0) % targets.length;
+      turns.set(method, index + 1);
+    } else index = (first + attempt - 1) % targets.length;
     const target = new URL(incoming.url ?? '/', targets[index]);
     const headers = {
       ...incoming.headers,
@@ -60,8 +65,9 @@ export async function startRoundRobinProxy(targets: readonly string[]): Promise<
     });
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
       if (NOT_DELIVERED.has(error.code ?? '') && attempt < targets.length && !reply.headersSent)
-        forward(incoming, body, reply, attempt + 1);
-      else if (!reply.headersSent) reply.writeHead(502).end(`proxy: ${error.message}`);
+        forward(incoming, body, reply, attempt + 1, first ?? index);
+      else if (!reply.headersSent)
+        reply.writeHead(502).end(`proxy: ${error.code} ${error.message}`);
       else reply.destroy(error);
     });
     outgoing.end(body);
