@@ -16,6 +16,7 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8
 const newCallBody = (callId) =>
   `from=492111234567&to=4915791234567&direction=in&event=newCall&callId=${callId}&user%5B%5D=Alice`;
 const dtmfBody = (callId) => `event=dtmf&callId=${callId}&dtmf=1`;
+let calls = 0;
 
 if (process.argv[2] === '--serve') await serve(process.argv[3]);
 else await main();
@@ -64,7 +65,6 @@ function post(url, body) {
   });
 }
 
-let calls = 0;
 /** autocannon: each connection loops newCall (a new callId) → dtmf 1 for that call. */
 function load(url, duration) {
   return autocannon({
