@@ -14,6 +14,7 @@ import { createFlowRunner, type FlowRunner, type FlowState } from './flow-runner
 import type { SayInput } from './flow-schema.js';
 import { type LoadedFlow, loadFlow } from './load-flow.js';
 import { createLogDestination, type LogDestination } from './log-destination.js';
+import type { PromptManifest } from './prompt-manifest.js';
 import { prepareSayPrompts, type SayPrompts } from './say-prompts.js';
 import {
   type ResolvedServerConfig,
@@ -173,7 +174,8 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
   let runner: FlowRunner;
   try {
     // A flow that plays only absolute URLs needs no prompts folder, and gets no audio host.
-    if (flow.prompts.length > 0) {
+    // A flow whose prompts are published (a manifest) plays their URLs: nothing to host either.
+    if (flow.prompts.length > 0 && flow.manifest === undefined) {
       audioHost = await createAudioHost({
         root: flow.promptsDir,
         publicUrl: audioUrl,
@@ -194,7 +196,12 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
     // Basic-auth credentials); setting them here once spares copying every response to add them.
     const callbackBase = withCredentials(url, resolved.basicAuth);
     runner = createFlowRunner(flow.flow, {
-      promptUrl: host === undefined ? noPrompt : promptUrlsOf(host, flow),
+      promptUrl:
+        flow.manifest !== undefined
+          ? manifestUrlsOf(flow.manifest)
+          : host === undefined
+            ? noPrompt
+            : promptUrlsOf(host, flow),
       ...(sayHost === undefined || says === undefined ? {} : { sayUrl: sayUrlsOf(sayHost, says) }),
       onData: `${callbackBase}/dtmf`,
       onAnswer: `${callbackBase}/answer`,
@@ -284,6 +291,11 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
     logger,
     close,
   };
+}
+
+/** Prompt URLs from a manifest; loadFlow has checked that it holds every prompt the flow plays. */
+function manifestUrlsOf(manifest: PromptManifest): (name: string) => string {
+  return (name) => manifest[name] ?? noPrompt(name);
 }
 
 function noPrompt(name: string): never {

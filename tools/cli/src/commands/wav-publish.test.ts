@@ -93,7 +93,7 @@ describe('siphook wav publish', () => {
     expect(JSON.parse(await readFile(manifestFile, 'utf8'))).toEqual(old);
   });
 
-  it('is a usage error (exit 2) for a bad destination or manifest, before converting anything', async () => {
+  it('stops before converting anything at a bad destination (exit 2) or manifest (exit 1)', async () => {
     const bad = await run(['wav', 'publish', path('prompts'), 'https://bucket/x']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('destination: not an s3:// URL');
@@ -106,8 +106,10 @@ describe('siphook wav publish', () => {
       '--manifest',
       path('broken.json'),
     ]);
-    expect(broken.code).toBe(2);
-    expect(broken.stderr).toContain('expected a JSON object of prompt names to http(s) URLs');
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain(
+      `prompt manifest ${path('broken.json')}: expected a JSON object of prompt names to http(s) URLs`,
+    );
   });
 });
 

@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { isHttpUrl } from '@siphook/schema';
 import { SiphookError } from '@siphook/schema/errors';
 import { type Command, InvalidArgumentError } from 'commander';
 import { clipMessage } from '../clip.js';
@@ -37,30 +36,9 @@ async function readManifest(file: string | undefined): Promise<Record<string, st
       `cannot read --manifest ${file}: ${(error as Error).message}`,
     );
   }
+  // The rule of what a flow's `prompts:` manifest holds lives with the flows, in @siphook/server.
+  const { parsePromptManifest } = await import('@siphook/server');
   return parsePromptManifest(text, file);
-}
-
-/** A manifest file: one JSON object of prompt names to absolute http(s) URLs. */
-function parsePromptManifest(text: string, file: string): Record<string, string> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const entries =
-    typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? Object.entries(value)
-      : undefined;
-  if (
-    entries === undefined ||
-    entries.some(([, url]) => typeof url !== 'string' || !isHttpUrl(url))
-  )
-    throw new SiphookError(
-      'OPTIONS_INVALID',
-      `--manifest ${file}: expected a JSON object of prompt names to http(s) URLs; received ${JSON.stringify(text.slice(0, 80))}`,
-    );
-  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 /**
