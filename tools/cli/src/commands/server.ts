@@ -11,7 +11,7 @@ import {
 } from '@siphook/server';
 import { InvalidArgumentError, Option } from 'commander';
 import { clipMessage } from '../clip.js';
-import { type CommandContext, ExitCode, exitCodeFor, type RegisterCommand } from '../context.js';
+import { type CommandContext, ExitCode, type RegisterCommand } from '../context.js';
 import { ENGINE_CHOICES, engineSpecOf } from '../engine-spec.js';
 import {
   isServerWorker,
@@ -202,12 +202,12 @@ export const registerServer: RegisterCommand = (program, context) => {
 
 async function runServer(flags: ServerFlags, context: CommandContext): Promise<void> {
   const worker = isServerWorker();
-  /** A start-up failure: the message once (by the primary, for a worker), exit status 2. */
+  /** A start-up failure (a bad flow, option or store): the message once (by the primary, for a worker), exit status 2. */
   const refuse = (error: SiphookError): void => {
     const message = clipMessage(error.message, [flags.flow ?? '']);
-    if (worker) reportToPrimary({ type: 'siphook:failed', message, exitCode: exitCodeFor(error) });
+    if (worker) reportToPrimary({ type: 'siphook:failed', message, exitCode: ExitCode.usage });
     else context.stderr.write(`siphook server: ${message}\n`);
-    context.setExitCode(exitCodeFor(error));
+    context.setExitCode(ExitCode.usage);
     leaveCluster();
   };
   let config: ServerConfig;
