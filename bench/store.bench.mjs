@@ -4,19 +4,21 @@
 // then a dtmf "1" for that call (which takes the "connected" branch only if the state was found).
 // The goal: server CPU per request with Redis at most 1.5× the memory store's.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { hasRedisServer, startRedisServer } from '@siphook/test-services';
 import autocannon from 'autocannon';
+import {
+  callPairRequests,
+  cpuMicros,
+  dtmfBody,
+  FORM,
+  median,
+  newCallBody,
+} from './lib/call-pairs.mjs';
+import { loadAverageLine } from './lib/compare.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
-const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' };
-const newCallBody = (callId) =>
-  `from=492111234567&to=4915791234567&direction=in&event=newCall&callId=${callId}&user%5B%5D=Alice`;
-const dtmfBody = (callId) => `event=dtmf&callId=${callId}&dtmf=1`;
-let calls = 0;
 
 if (process.argv[2] === '--serve') await serve(process.argv[3]);
 else await main();
@@ -47,12 +49,6 @@ function startServer(store) {
   });
 }
 
-/** CPU time (user + system) a process has used so far, in µs (Linux /proc). */
-function cpuMicros(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
-}
-
 function post(url, body) {
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method: 'POST', headers: FORM }, (response) => {
@@ -65,30 +61,8 @@ function post(url, body) {
   });
 }
 
-/** autocannon: each connection loops newCall (a new callId) → dtmf 1 for that call. */
 function load(url, duration) {
-  return autocannon({
-    url,
-    connections: 10,
-    duration,
-    requests: [
-      {
-        method: 'POST',
-        path: '/',
-        headers: FORM,
-        setupRequest: (request, context) => {
-          context.callId = `bench-${process.pid}-${calls++}`;
-          return { ...request, body: newCallBody(context.callId) };
-        },
-      },
-      {
-        method: 'POST',
-        path: '/dtmf',
-        headers: FORM,
-        setupRequest: (request, context) => ({ ...request, body: dtmfBody(context.callId) }),
-      },
-    ],
-  });
+  return autocannon({ url, connections: 10, duration, requests: callPairRequests('bench') });
 }
 
 async function main() {
@@ -129,7 +103,6 @@ async function main() {
   for (const item of cases) item.child.kill('SIGTERM');
   await redis.close();
 
-  const median = (list) => [...list].sort((x, y) => x - y)[Math.floor(list.length / 2)];
   const baseCpu = median(cases[0].cpu);
   const lines = [
     `### Redis vs memory call store: newCall → dtmf pairs (autocannon, 10 connections, ${rounds} rounds × ${duration} s, medians)`,
@@ -148,9 +121,6 @@ async function main() {
       `| ${item.name} | ${Math.round(median(item.rps)).toLocaleString('en-US')} | ${median(item.p99)} | ${cpu.toFixed(0)} | ${ratio.toFixed(2)} | ${goal} | ${median(item.redisCpu).toFixed(0)} | ${item.errors} |`,
     );
   }
-  const loadAverage = loadavg()
-    .map((value) => value.toFixed(1))
-    .join(' / ');
-  lines.push('', `Load average at the end (1 / 5 / 15 min): ${loadAverage}.`, '');
+  lines.push('', loadAverageLine(), '');
   console.log(lines.join('\n'));
 }

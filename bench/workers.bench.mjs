@@ -5,18 +5,17 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { hasRedisServer, startRedisServer } from '@siphook/test-services';
 import autocannon from 'autocannon';
+import { callPairRequests, cpuMicros, median } from './lib/call-pairs.mjs';
+import { loadAverageLine } from './lib/compare.mjs';
 
 const BIN = join(
   dirname(createRequire(import.meta.url).resolve('siphook/package.json')),
   'bin',
   'siphook.js',
 );
-const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' };
-let calls = 0;
 
 /** Starts `siphook server --workers n` and resolves with its primary process and URL. */
 function startServer(workers, store) {
@@ -38,10 +37,7 @@ function startServer(workers, store) {
 
 /** CPU time (user + system) of a process and its children (the workers), in µs (Linux /proc). */
 function treeCpuMicros(pid) {
-  const own = (id) => {
-    const fields = readFileSync(`/proc/${id}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
-  };
+  const own = cpuMicros;
   const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
   return (
     own(pid) +
@@ -56,34 +52,7 @@ function treeCpuMicros(pid) {
 }
 
 function load(url, duration) {
-  return autocannon({
-    url,
-    connections: 20,
-    duration,
-    requests: [
-      {
-        method: 'POST',
-        path: '/',
-        headers: FORM,
-        setupRequest: (request, context) => {
-          context.callId = `workers-${process.pid}-${calls++}`;
-          return {
-            ...request,
-            body: `from=492111234567&to=4915791234567&direction=in&event=newCall&callId=${context.callId}&user%5B%5D=Alice`,
-          };
-        },
-      },
-      {
-        method: 'POST',
-        path: '/dtmf',
-        headers: FORM,
-        setupRequest: (request, context) => ({
-          ...request,
-          body: `event=dtmf&callId=${context.callId}&dtmf=1`,
-        }),
-      },
-    ],
-  });
+  return autocannon({ url, connections: 20, duration, requests: callPairRequests('workers') });
 }
 
 if (!hasRedisServer()) {
@@ -119,7 +88,6 @@ if (!hasRedisServer()) {
   await new Promise((resolve) => setTimeout(resolve, 500));
   await redis.close();
 
-  const median = (list) => [...list].sort((x, y) => x - y)[Math.floor(list.length / 2)];
   const base = median(cases[0].rps);
   const lines = [
     `### siphook server --workers 1 vs 2, Redis store, newCall → dtmf pairs (autocannon, 20 connections, ${rounds} rounds × ${duration} s, medians)`,
@@ -133,9 +101,6 @@ if (!hasRedisServer()) {
       `| ${item.name} | ${Math.round(rps).toLocaleString('en-US')} | ${(rps / base).toFixed(2)} | ${median(item.p99)} | ${median(item.cpu).toFixed(0)} | ${item.errors} |`,
     );
   }
-  const loadAverage = loadavg()
-    .map((value) => value.toFixed(1))
-    .join(' / ');
-  lines.push('', `Load average at the end (1 / 5 / 15 min): ${loadAverage}.`, '');
+  lines.push('', loadAverageLine(), '');
   console.log(lines.join('\n'));
 }
