@@ -8,19 +8,14 @@ import { isSiphookError } from '@siphook/schema/errors';
 import {
   findFreePort,
   hasProgram,
-  hasRedisServer,
-  REDIS_SERVER_PACKAGE,
   type RedisServerHandle,
+  redisServerOrSkip,
   startRedisServer,
 } from '@siphook/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisCallStore, type RedisCallStore, type StoreLogger } from '../src/index.js';
 
-const haveRedis = hasRedisServer();
-if (!haveRedis)
-  console.warn(
-    `redis-server not found: the Redis call store tests are skipped (apt-get install ${REDIS_SERVER_PACKAGE})`,
-  );
+const haveRedis = redisServerOrSkip('the Redis call store tests');
 
 /** Collects the store's log lines. */
 function recordingLogger(): StoreLogger & { lines: string[] } {

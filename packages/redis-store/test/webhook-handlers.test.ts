@@ -1,7 +1,11 @@
 // Two webhook handlers (two instances) sharing one Redis store: the handler runs inside the
 // store's update, so the pushes of one call never interleave, whichever instance takes them.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { hasRedisServer, type RedisServerHandle, startRedisServer } from '@siphook/test-services';
+import {
+  type RedisServerHandle,
+  redisServerOrSkip,
+  startRedisServer,
+} from '@siphook/test-services';
 import {
   type CallState,
   createWebhookHandler,
@@ -36,7 +40,7 @@ function push(handler: WebhookHandler, body: string): Promise<Response> {
   );
 }
 
-describe.skipIf(!hasRedisServer())(
+describe.skipIf(!redisServerOrSkip('the webhook-with-Redis tests'))(
   'webhook handlers on two instances sharing the Redis store',
   () => {
     let redis: RedisServerHandle;

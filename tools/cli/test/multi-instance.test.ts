@@ -5,21 +5,14 @@ import type { ChildProcess } from 'node:child_process';
 import { createRedisCallStore } from '@siphook/redis-store';
 import { type CallReport, simulateCall } from '@siphook/simulator';
 import {
-  hasRedisServer,
-  REDIS_SERVER_PACKAGE,
-  type RedisServerHandle,
   type RoundRobinProxy,
-  startRedisServer,
+  redisServerOrSkip,
   startRoundRobinProxy,
 } from '@siphook/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, startServerProcess } from './server-process.js';
+import { startServerProcess, useRedisAndServers } from './server-process.js';
 
-const haveRedis = hasRedisServer();
-if (!haveRedis)
-  console.warn(
-    `redis-server not found: the several-instances tests are skipped (apt-get install ${REDIS_SERVER_PACKAGE})`,
-  );
+const haveRedis = redisServerOrSkip('the several-instances tests');
 
 const CONNECTED = '4915799912345';
 
@@ -65,18 +58,14 @@ function pushesSince(proxy: RoundRobinProxy, from: number) {
 }
 
 describe.skipIf(!haveRedis)('two siphook server instances sharing Redis', () => {
-  const started: ChildProcess[] = [];
-  let redis: RedisServerHandle;
+  const { started, redis } = useRedisAndServers();
   let proxy: RoundRobinProxy;
 
   beforeAll(async () => {
-    redis = await startRedisServer();
-    ({ proxy } = await startInstances(2, redis.url, 'two-instances', started));
+    ({ proxy } = await startInstances(2, redis().url, 'two-instances', started));
   });
   afterAll(async () => {
-    await killAll(started);
     await proxy?.close();
-    await redis?.close();
   });
 
   it.each([
@@ -103,7 +92,7 @@ describe.skipIf(!haveRedis)('two siphook server instances sharing Redis', () => 
       for (let i = 1; i < pushes.length; i++)
         expect(pushes[i]!.target, `push ${i} (${pushes[i]!.path})`).not.toBe(pushes[i - 1]!.target);
       // The call is over: its state is gone from Redis.
-      const store = await createRedisCallStore({ url: redis.url, prefix: 'two-instances' });
+      const store = await createRedisCallStore({ url: redis().url, prefix: 'two-instances' });
       try {
         expect(await store.get(report.callId)).toBeUndefined();
       } finally {
@@ -114,19 +103,10 @@ describe.skipIf(!haveRedis)('two siphook server instances sharing Redis', () => 
 });
 
 describe.skipIf(!haveRedis)('losing an instance in the middle of a call', () => {
-  const started: ChildProcess[] = [];
-  let redis: RedisServerHandle;
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-  });
-  afterAll(async () => {
-    await killAll(started);
-    await redis?.close();
-  });
+  const { started, redis } = useRedisAndServers();
 
   it('completes the call on the other instance after the one that took the newCall is killed', async () => {
-    const { proxy, children } = await startInstances(2, redis.url, 'killed', started);
+    const { proxy, children } = await startInstances(2, redis().url, 'killed', started);
     try {
       let killed: number | undefined;
       const report = await simulateCall(

@@ -2,6 +2,8 @@
 // instances behind a proxy, --workers): in-process runs cannot fork or be killed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { type RedisServerHandle, startRedisServer } from '@siphook/test-services';
+import { afterAll, beforeAll } from 'vitest';
 
 /** The compiled CLI entry point. */
 export const BIN = fileURLToPath(new URL('../bin/siphook.js', import.meta.url));
@@ -53,4 +55,27 @@ export async function killAll(started: ChildProcess[]): Promise<void> {
         }),
     ),
   );
+}
+
+/**
+ * For a describe block: a redis-server started before its tests, and every server process they
+ * start (pushed to `started`) killed after them, then Redis stopped.
+ */
+export function useRedisAndServers(): { started: ChildProcess[]; redis: () => RedisServerHandle } {
+  const started: ChildProcess[] = [];
+  let redis: RedisServerHandle | undefined;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    await killAll(started);
+    await redis?.close();
+  });
+  return {
+    started,
+    redis: () => {
+      if (redis === undefined) throw new Error('redis-server is not started yet');
+      return redis;
+    },
+  };
 }

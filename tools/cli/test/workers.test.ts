@@ -1,24 +1,15 @@
 // `siphook server --workers N`: N processes on one port (node:cluster), the primary keeping N alive.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { simulateCall } from '@siphook/simulator';
-import {
-  hasRedisServer,
-  REDIS_SERVER_PACKAGE,
-  type RedisServerHandle,
-  startRedisServer,
-} from '@siphook/test-services';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisServerOrSkip, startRedisServer } from '@siphook/test-services';
+import { describe, expect, it } from 'vitest';
 import { run } from './cli-harness.js';
-import { BIN, killAll, startServerProcess } from './server-process.js';
+import { BIN, startServerProcess, useRedisAndServers } from './server-process.js';
 
-const haveRedis = hasRedisServer();
-if (!haveRedis)
-  console.warn(
-    `redis-server not found: the --workers tests are skipped (apt-get install ${REDIS_SERVER_PACKAGE})`,
-  );
+const haveRedis = redisServerOrSkip('the --workers tests');
 
 /** The worker processes of a primary (Linux /proc). */
 function workersOf(pid: number): number[] {
@@ -51,20 +42,11 @@ describe('siphook server --workers (in-process refusals)', () => {
 });
 
 describe.skipIf(!haveRedis)('siphook server --workers 2 --store redis://…', () => {
-  const started: ChildProcess[] = [];
-  let redis: RedisServerHandle;
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-  });
-  afterAll(async () => {
-    await killAll(started);
-    await redis?.close();
-  });
+  const { started, redis } = useRedisAndServers();
 
   it('runs two workers on one port, replaces one that dies, and stops them all on SIGTERM', async () => {
     const server = await startServerProcess(
-      ['--port', '0', '--no-signature', '--store', redis.url, '--workers', '2'],
+      ['--port', '0', '--no-signature', '--store', redis().url, '--workers', '2'],
       started,
     );
     const primary = server.child.pid!;

@@ -5,6 +5,7 @@ export {
   REDIS_SERVER_PACKAGE,
   type RedisServerHandle,
   type RedisServerOptions,
+  redisServerOrSkip,
   startRedisServer,
 } from './start-redis-server.js';
 export {

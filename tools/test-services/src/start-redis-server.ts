@@ -22,6 +22,19 @@ export function hasRedisServer(): boolean {
   return hasProgram('redis-server');
 }
 
+/**
+ * {@link hasRedisServer}, and when it is false a line saying which tests are skipped and which
+ * Debian package brings the program: for `describe.skipIf(!redisServerOrSkip('…'))`.
+ */
+export function redisServerOrSkip(tests: string): boolean {
+  const found = hasRedisServer();
+  if (!found)
+    console.warn(
+      `redis-server not found: ${tests} are skipped (apt-get install ${REDIS_SERVER_PACKAGE})`,
+    );
+  return found;
+}
+
 /** How the server listens; plain TCP by default. */
 export interface RedisServerOptions {
   /** Listen with TLS only (`rediss://`), with this certificate, its key and the CA that signed it. */
