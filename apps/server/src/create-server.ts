@@ -15,6 +15,7 @@ import { createFlowRunner, type FlowRunner, type FlowState } from './flow-runner
 import type { SayInput } from './flow-schema.js';
 import { type LoadedFlow, loadFlow } from './load-flow.js';
 import { createLogDestination, type LogDestination } from './log-destination.js';
+import type { PromptManifest } from './prompt-manifest.js';
 import { prepareSayPrompts, type SayPrompts } from './say-prompts.js';
 import type { ServerCallLog } from './serve-call-log.js';
 import {
@@ -37,6 +38,8 @@ export interface SiphookServer {
   server: http.Server | https.Server;
   /** The flow being run. */
   flow: LoadedFlow;
+  /** Where call state lives: `memory`, or the name of the store given (`storeName`). */
+  storeName: string;
   /** The validated configuration. */
   config: ResolvedServerConfig;
   /** The pino logger the server writes to. */
@@ -198,7 +201,8 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
   let runner: FlowRunner;
   try {
     // A flow that plays only absolute URLs needs no prompts folder, and gets no audio host.
-    if (flow.prompts.length > 0) {
+    // A flow whose prompts are published (a manifest) plays their URLs: nothing to host either.
+    if (flow.prompts.length > 0 && flow.manifest === undefined) {
       audioHost = await createAudioHost({
         root: flow.promptsDir,
         publicUrl: audioUrl,
@@ -219,7 +223,12 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
     // Basic-auth credentials); setting them here once spares copying every response to add them.
     const callbackBase = withCredentials(url, resolved.basicAuth);
     runner = createFlowRunner(flow.flow, {
-      promptUrl: host === undefined ? noPrompt : promptUrlsOf(host, flow),
+      promptUrl:
+        flow.manifest !== undefined
+          ? manifestUrlsOf(flow.manifest)
+          : host === undefined
+            ? noPrompt
+            : promptUrlsOf(host, flow),
       ...(sayHost === undefined || says === undefined ? {} : { sayUrl: sayUrlsOf(sayHost, says) }),
       onData: `${callbackBase}/dtmf`,
       onAnswer: `${callbackBase}/answer`,
@@ -236,6 +245,7 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
       ...(resolved.basicAuth === undefined ? {} : { basicAuth: resolved.basicAuth }),
       ...(config.maxBodyBytes === undefined ? {} : { maxBodyBytes: config.maxBodyBytes }),
       ...(config.deadlineMs === undefined ? {} : { deadlineMs: config.deadlineMs }),
+      ...(config.store === undefined ? {} : { store: config.store }),
       logger,
       ...(callLog?.recorder === undefined ? {} : { callLog: callLog.recorder }),
       onNewCall: (event, call) => {
@@ -317,6 +327,7 @@ export async function createServer(config: ServerConfig = {}): Promise<SiphookSe
     audioUrl,
     server,
     flow,
+    storeName: config.store === undefined ? 'memory' : (config.storeName ?? 'a shared store'),
     config: resolved,
     logger,
     ...(callLog?.inspector === undefined
@@ -331,6 +342,11 @@ function isUnder(target: string, path: string): boolean {
   if (!target.startsWith(path)) return false;
   const next = target.charCodeAt(path.length);
   return Number.isNaN(next) || next === 0x2f || next === 0x3f;
+}
+
+/** Prompt URLs from a manifest; loadFlow has checked that it holds every prompt the flow plays. */
+function manifestUrlsOf(manifest: PromptManifest): (name: string) => string {
+  return (name) => manifest[name] ?? noPrompt(name);
 }
 
 function noPrompt(name: string): never {

@@ -226,7 +226,10 @@ export const RouteSchema = z.strictObject({
  */
 export const FlowSchema = z.strictObject({
   name: z.string({ error: 'a text' }).optional(),
-  /** Folder of the prompt files, relative to the flow file; `prompts` by default. */
+  /**
+   * Folder of the prompt files, relative to the flow file; `prompts` by default. Or a `.json`
+   * prompt manifest (name → URL) from `siphook wav publish`: the flow then plays those URLs.
+   */
   prompts: z.string({ error: 'a folder path' }).min(1, { error: 'a folder path' }).optional(),
   routes: z
     .array(RouteSchema, { error: 'a list of routes' })

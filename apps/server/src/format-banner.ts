@@ -23,6 +23,10 @@ export interface StartupInfo {
   signature: { enabled: boolean; extraKeys: number };
   /** The command that places a simulated call against this server. */
   simulate: string;
+  /** Where call state lives: `memory` (this process only), or the shared store's name. */
+  store: string;
+  /** Worker processes on the port (`siphook server --workers`); absent for one process. */
+  workers?: number;
 }
 
 /** The private half `siphook simulate keygen` writes beside a trusted public key. */
@@ -52,6 +56,7 @@ export function describeServer(server: SiphookServer, cwd: string = process.cwd(
     says: server.flow.says.length,
     signature: { enabled: server.config.signature, extraKeys: server.config.trustKeys.length },
     simulate,
+    store: server.storeName,
   };
 }
 
@@ -76,6 +81,7 @@ export function formatBanner(info: StartupInfo, options: { publicUrlGiven: boole
     '',
     `Prompts: ${info.audioUrl} (${info.prompts.length} ${info.prompts.length === 1 ? 'file' : 'files'}${info.says === 0 ? '' : `; ${info.says} say: ${info.says === 1 ? 'step' : 'steps'} under say/`})`,
     `Health:  ${info.healthUrl}`,
+    `Calls:   ${info.store === 'memory' ? 'state in memory (this process only)' : `state in ${info.store} (shared by every instance)`}${info.workers === undefined ? '' : `; ${info.workers} ${info.workers === 1 ? 'worker' : 'workers'} on this port`}`,
     ...(info.inspectUrl === undefined ? [] : [`Calls:   ${info.inspectUrl} (the call log)`]),
     '',
   );

@@ -33,6 +33,13 @@ export {
   validateFlow,
 } from './parse-flow.js';
 export {
+  isManifestPath,
+  type PromptManifest,
+  PromptManifestSchema,
+  parsePromptManifest,
+  readPromptManifest,
+} from './prompt-manifest.js';
+export {
   type BasicAuthCredentials,
   LOG_LEVELS,
   parseBasicAuth,

@@ -11,6 +11,7 @@ import {
 } from '@siphook/schema';
 import type { Flow, FlowInput, SayInput, StepInput } from './flow-schema.js';
 import { type LocateInFlow, parseFlowDocument, validateFlow } from './parse-flow.js';
+import { isManifestPath, type PromptManifest, readPromptManifest } from './prompt-manifest.js';
 
 /** The bundled demo flow: "Welcome to siphook. Press 1 to be connected, press 2 for the voicemail." */
 export const DEMO_FLOW_FILE: string = fileURLToPath(new URL('../flows/demo.yaml', import.meta.url));
@@ -26,6 +27,8 @@ export interface LoadedFlow {
   prompts: string[];
   /** Every `say:` of the flow, in order, with where it is (synthesised by the server at start-up). */
   says: FlowSay[];
+  /** When `prompts:` names a manifest (`siphook wav publish`): prompt name → public URL. */
+  manifest?: PromptManifest;
 }
 
 /** One `say:` of a flow and where it stands, for messages that point at it. */
@@ -67,26 +70,41 @@ export async function loadFlow(
     flow = validateFlow(source);
     baseDir = cwd;
   }
-  const promptsDir = path.resolve(baseDir, flow.prompts ?? 'prompts');
+  const promptsPath = path.resolve(baseDir, flow.prompts ?? 'prompts');
+  const manifest = isManifestPath(promptsPath) ? await readPromptManifest(promptsPath) : undefined;
+  // With a manifest, `say:` prompts are cached beside it.
+  const promptsDir = manifest === undefined ? promptsPath : path.dirname(promptsPath);
   const { prompts, says } = collectPrompts(flow, locate);
   const issues: Issue[] = [];
-  await Promise.all(
-    prompts.map(async ({ name, where }) => {
-      const full = path.resolve(promptsDir, name);
-      const inside = full.startsWith(promptsDir + path.sep);
-      const isFile = inside && (await stat(full).catch(() => undefined))?.isFile() === true;
-      if (!isFile) {
+  if (manifest !== undefined) {
+    for (const { name, where } of prompts)
+      if (!Object.hasOwn(manifest, name))
         issues.push(
           createIssue(
             'FLOW_PROMPT_MISSING',
             where,
-            `a file in the prompts folder ${promptsDir}`,
+            `an entry of the prompt manifest ${promptsPath}`,
             name,
           ),
         );
-      }
-    }),
-  );
+  } else
+    await Promise.all(
+      prompts.map(async ({ name, where }) => {
+        const full = path.resolve(promptsDir, name);
+        const inside = full.startsWith(promptsDir + path.sep);
+        const isFile = inside && (await stat(full).catch(() => undefined))?.isFile() === true;
+        if (!isFile) {
+          issues.push(
+            createIssue(
+              'FLOW_PROMPT_MISSING',
+              where,
+              `a file in the prompts folder ${promptsDir}`,
+              name,
+            ),
+          );
+        }
+      }),
+    );
   if (issues.length > 0) {
     const name = file === undefined ? 'the flow' : path.relative(cwd, file) || file;
     throw new SiphookError(
@@ -101,6 +119,7 @@ export async function loadFlow(
     prompts: [...new Set(prompts.map((prompt) => prompt.name))],
     says,
   };
+  if (manifest !== undefined) result.manifest = manifest;
   if (file !== undefined) result.file = file;
   return result;
 }

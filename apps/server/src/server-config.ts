@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { InspectAuth } from '@siphook/call-log';
 import { createIssue, type Issue, isHttpUrl, SiphookError, summarizeIssues } from '@siphook/schema';
 import { type EngineSpec, EngineSpecSchema } from '@siphook/tts';
+import type { CallStore } from '@siphook/webhook';
 import type { Logger } from 'pino';
 import type { FlowInput } from './flow-schema.js';
 
@@ -49,6 +50,13 @@ export interface ServerConfig {
   deadlineMs?: number;
   /** Folder relative paths (flow, keys, certificates) are resolved against. Default `process.cwd()`. */
   cwd?: string;
+  /**
+   * Where call state lives. Default: in this process's memory. Several instances (or
+   * `--workers`) share one store such as `@siphook/redis-store`'s; the server does not close it.
+   */
+  store?: CallStore;
+  /** How the banner names `store` (a Redis URL without its password). Default `memory`. */
+  storeName?: string;
   /**
    * How the prompts of `say:` steps are made: `engine` (default `espeak-ng`), `cacheDir` (default
    * `<prompts folder>/.siphook-cache/say`), `timeoutMs` per prompt (default 30000).

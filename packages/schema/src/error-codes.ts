@@ -293,6 +293,44 @@ export const ERROR_CODES = {
     exit: 1,
   },
 
+  // Shared call state (@siphook/redis-store) and prompts in object storage (@siphook/s3-prompts)
+  STORE_UNAVAILABLE: {
+    meaning:
+      'The call store (Redis) cannot be reached: the connection was refused, lost or timed out.',
+    exit: 2,
+  },
+  STORE_FAILED: {
+    meaning:
+      'The call store answered a command with an error, or holds call state that is not a JSON object.',
+    exit: 2,
+  },
+  STORE_LOCKED: {
+    meaning: 'Another push of the same call held its state longer than the lock wait allows.',
+    exit: 2,
+  },
+  STORE_LEASE_EXPIRED: {
+    meaning: "A handler held a call's state past its lease, so its changes were not saved.",
+    exit: 2,
+  },
+  PACKAGE_MISSING: {
+    meaning: 'An optional package that a command needs is not installed.',
+    exit: 2,
+  },
+  PUBLISH_CREDENTIALS: {
+    meaning: 'No credentials for object storage were found in the standard AWS chain.',
+    exit: 2,
+  },
+  PUBLISH_UPLOAD_FAILED: {
+    meaning:
+      'A prompt could not be uploaded to object storage; its manifest entry is kept as it was.',
+    exit: 1,
+  },
+  PUBLISH_CHECK_FAILED: {
+    meaning:
+      "A published prompt's public URL does not serve a playable WAV; its manifest entry is kept as it was.",
+    exit: 1,
+  },
+
   // Configuration, options and files
   OPTIONS_INVALID: {
     meaning: 'An option, setting or environment variable has an invalid value.',

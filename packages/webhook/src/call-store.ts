@@ -23,7 +23,20 @@ export interface CallStore {
   get(callId: string): CallState | undefined | Promise<CallState | undefined>;
   set(callId: string, state: CallState): void | Promise<void>;
   delete(callId: string): void | Promise<void>;
+  /**
+   * Optional, for a store shared by several instances (`@siphook/redis-store`): reads the call's
+   * state, runs `change` on it and saves what it returns (or ends the call on `undefined`) as one
+   * step against every other update of the same call, on any instance. With it, the handler runs
+   * inside `update`, so a dtmf and a hangup of one call racing on two instances never interleave.
+   * `change` must run once: a store serialises, it does not retry.
+   */
+  update?(callId: string, change: CallStateChange): void | Promise<void>;
 }
+
+/** What {@link CallStore.update} runs: the new state, or `undefined` to end the call. */
+export type CallStateChange = (
+  state: CallState | undefined,
+) => CallState | undefined | Promise<CallState | undefined>;
 
 /** Options of {@link createMemoryCallStore}. */
 export interface MemoryCallStoreOptions {

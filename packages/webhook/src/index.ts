@@ -1,5 +1,6 @@
 export {
   type CallState,
+  type CallStateChange,
   type CallStore,
   createMemoryCallStore,
   type MemoryCallStore,

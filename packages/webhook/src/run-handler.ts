@@ -45,7 +45,25 @@ export function createRunHandler(
     let xml: string | undefined;
     try {
       if (handler === undefined) xml = encoder.encode(undefined, isNewCall, urls);
-      else {
+      else if (store.update !== undefined) {
+        // A shared store: load, handler and save are one step against the call's other pushes.
+        step = 'the call store (update)';
+        let encoded: string | undefined;
+        await deadline.race(
+          store.update(event.callId, async (stored) => {
+            step = name;
+            const call = new HandlerCall(event, stored ?? {}, logger, notes);
+            const result = await handler(event, call);
+            encoded = encoder.encode(result, isNewCall, urls);
+            // Answered with the fallback meanwhile: the caller never heard this result, so its
+            // state is not saved either (the store frees the call).
+            if (deadline.expired) throw EXPIRED;
+            step = 'the call store (update)';
+            return event.event === 'hangup' ? undefined : call.state;
+          }),
+        );
+        xml = encoded;
+      } else {
         step = 'the call store (get)';
         const stored = await deadline.race(store.get(event.callId));
         step = name;
@@ -59,7 +77,7 @@ export function createRunHandler(
         }
         xml = encoded;
       }
-      if (event.event === 'hangup') {
+      if (event.event === 'hangup' && (handler === undefined || store.update === undefined)) {
         // The call is over: its state goes. A store that fails here cannot change the answer.
         step = 'the call store (delete)';
         await deadline.race(store.delete(event.callId));
@@ -105,6 +123,11 @@ class Deadline {
       if (outcome === EXPIRED) throw EXPIRED;
       return outcome as T;
     });
+  }
+
+  /** True once the time is up. */
+  get expired(): boolean {
+    return performance.now() >= this.#endsAt;
   }
 
   cancel(): void {

@@ -1,14 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../test/cli-harness.js';
+import { startServerProcess } from '../../test/server-process.js';
 
-const BIN = fileURLToPath(new URL('../../bin/siphook.js', import.meta.url));
 const NEW_CALL =
   'from=492111234567&to=4915791234567&direction=in&event=newCall&callId=123456&user[]=Alice&user[]=Bob';
 
@@ -46,25 +45,8 @@ async function refusedSoon(url: string): Promise<boolean> {
 }
 
 /** Starts the real bin and resolves with the process and its startup JSON line. */
-async function startBin(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BIN, 'server', '--json', ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const info = await new Promise<{ webhookUrl: string; listenUrl: string }>((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      const line = stdout.split('\n')[0];
-      if (stdout.includes('\n') && line !== undefined) resolve(JSON.parse(line));
-    });
-    child.on('exit', (code) => reject(new Error(`bin exited ${code}: ${stderr}`)));
-  });
-  return { child, info, stderr: () => stderr };
-}
+const startBin = (args: string[], env: Record<string, string> = {}) =>
+  startServerProcess(args, children, env);
 
 const children: ChildProcess[] = [];
 afterEach(() => {

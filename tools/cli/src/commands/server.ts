@@ -1,4 +1,4 @@
-import { isSiphookError } from '@siphook/schema/errors';
+import { isSiphookError, SiphookError } from '@siphook/schema/errors';
 import {
   createServer,
   describeServer,
@@ -7,11 +7,25 @@ import {
   parseBasicAuth,
   type ServerConfig,
   type SiphookServer,
+  type StartupInfo,
 } from '@siphook/server';
 import { InvalidArgumentError, Option } from 'commander';
 import { clipMessage } from '../clip.js';
 import { type CommandContext, ExitCode, type RegisterCommand } from '../context.js';
 import { ENGINE_CHOICES, engineSpecOf } from '../engine-spec.js';
+import {
+  isServerWorker,
+  leaveCluster,
+  parseWorkers,
+  reportToPrimary,
+  runPrimary,
+} from '../run-workers.js';
+import {
+  type OpenedStore,
+  openStore,
+  parseStoreOption,
+  type StoreChoice,
+} from '../store-option.js';
 
 /** Flags of `siphook server`, as commander hands them over. */
 interface ServerFlags {
@@ -34,6 +48,11 @@ interface ServerFlags {
   callLogHashNumbers?: boolean;
   inspectAuth?: string;
   json?: boolean;
+  store: string;
+  storePrefix: string;
+  storeTtl: number;
+  storeWait?: boolean;
+  workers?: string | boolean;
 }
 
 const OFF = new Set(['off', 'false', '0', 'no']);
@@ -45,6 +64,13 @@ const parsePort = (value: string): number => {
     throw new InvalidArgumentError(`expected an integer from 0 to 65535; received "${value}"`);
   }
   return port;
+};
+
+const parseSeconds = (value: string): number => {
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new InvalidArgumentError(`expected whole seconds (an integer >= 1); received "${value}"`);
+  }
+  return Number(value);
 };
 
 const parseMs = (value: string): number => {
@@ -120,6 +146,35 @@ export const registerServer: RegisterCommand = (program, context) => {
         .default(10_000),
     )
     .addOption(
+      new Option(
+        '--store <memory|url>',
+        'where call state lives: memory (this process), or redis://[user:pass@]host[:port][/db] (rediss:// for TLS), shared by every instance; needs @siphook/redis-store',
+      )
+        .env('SIPHOOK_STORE')
+        .default('memory'),
+    )
+    .addOption(
+      new Option(
+        '--store-prefix <name>',
+        'Redis key prefix naming this deployment: the same on every instance, another per deployment',
+      )
+        .env('SIPHOOK_STORE_PREFIX')
+        .default('siphook'),
+    )
+    .addOption(
+      new Option('--store-ttl <seconds>', "how long a call's state lives after its last push")
+        .env('SIPHOOK_STORE_TTL')
+        .argParser(parseSeconds)
+        .default(7200),
+    )
+    .option('--store-wait', 'at start, wait until Redis answers instead of exiting')
+    .addOption(
+      new Option(
+        '--workers [n]',
+        'run n worker processes on one port (node:cluster; one per core without n); needs --store redis://…',
+      ).env('SIPHOOK_WORKERS'),
+    )
+    .addOption(
       new Option('--tts-engine <name>', 'engine for the say: steps (default espeak-ng)').choices(
         ENGINE_CHOICES,
       ),
@@ -160,7 +215,8 @@ export const registerServer: RegisterCommand = (program, context) => {
         '',
         'Environment: PORT, HOST, PUBLIC_URL, SIPHOOK_FLOW, SIPHOOK_BASIC_AUTH=user:pass,',
         'SIPHOOK_SIGNATURE=off, TLS_CERT, TLS_KEY, LOG_LEVEL, SIPHOOK_CALL_LOG,',
-        'SIPHOOK_CALL_LOG_RETENTION, SIPHOOK_INSPECT_AUTH. Flags win over the environment.',
+        'SIPHOOK_CALL_LOG_RETENTION, SIPHOOK_INSPECT_AUTH, SIPHOOK_STORE, SIPHOOK_STORE_PREFIX,',
+        'SIPHOOK_STORE_TTL, SIPHOOK_WORKERS. Flags win over the environment.',
         '',
         'Example: siphook server --no-signature   then   npx siphook simulate http://127.0.0.1:3000/ --dtmf 1',
       ].join('\n'),
@@ -171,23 +227,95 @@ export const registerServer: RegisterCommand = (program, context) => {
 };
 
 async function runServer(flags: ServerFlags, context: CommandContext): Promise<void> {
+  const worker = isServerWorker();
+  /** A start-up failure (a bad flow, option or store): the message once (by the primary, for a worker), exit status 2. */
+  const refuse = (error: SiphookError): void => {
+    const message = clipMessage(error.message, [flags.flow ?? '']);
+    if (worker) reportToPrimary({ type: 'siphook:failed', message, exitCode: ExitCode.usage });
+    else context.stderr.write(`siphook server: ${message}\n`);
+    context.setExitCode(ExitCode.usage);
+    leaveCluster();
+  };
   let config: ServerConfig;
-  let server: SiphookServer;
+  let choice: StoreChoice;
+  let workers: number | undefined;
   try {
     config = await toConfig(flags, process.env);
-    server = await createServer(config);
+    choice = await parseStoreOption(flags.store);
+    workers = flags.workers === undefined ? undefined : parseWorkers(flags.workers);
+    if (workers !== undefined && workers > 1 && choice.kind === 'memory')
+      throw new SiphookError(
+        'OPTIONS_INVALID',
+        `--workers ${workers} needs a shared call store: with --store memory each worker would keep its own call state, and a call whose pushes reach different workers would lose it; expected --store redis://host:6379/0 (or --workers 1)`,
+        { field: 'workers', expected: 'a Redis store, or one worker', received: workers },
+      );
   } catch (error) {
     if (!isSiphookError(error)) throw error;
-    context.stderr.write(`siphook server: ${clipMessage(error.message, [flags.flow ?? ''])}\n`);
-    context.setExitCode(ExitCode.usage);
+    refuse(error);
     return;
   }
-  const info = describeServer(server);
-  context.stdout.write(
-    flags.json === true
-      ? `${JSON.stringify(info)}\n`
-      : formatBanner(info, { publicUrlGiven: config.publicUrl !== undefined }),
-  );
+  if (workers !== undefined && !worker) {
+    await runPrimary<StartupInfo>(workers, context, (info, count) => {
+      const withWorkers = { ...info, workers: count };
+      return flags.json === true
+        ? `${JSON.stringify(withWorkers)}\n`
+        : formatBanner(withWorkers, {
+            publicUrlGiven: config.publicUrl !== undefined,
+          });
+    });
+    return;
+  }
+
+  let server: SiphookServer | undefined;
+  // Store lines go to the server's log once it exists; while waiting for Redis, to stderr.
+  const storeLogger = {
+    info: (fields: object, message: string) =>
+      server === undefined
+        ? context.stderr.write(`siphook server: ${message}\n`)
+        : server.logger.info(fields, message),
+    warn: (fields: object, message: string) =>
+      server === undefined
+        ? context.stderr.write(`siphook server: ${message}\n`)
+        : server.logger.warn(fields, message),
+  };
+  let opened: OpenedStore | undefined;
+  // A signal while waiting for Redis (--store-wait) ends the wait: nothing is listening yet.
+  const starting = new AbortController();
+  const stopStarting = (): void => starting.abort();
+  process.once('SIGTERM', stopStarting);
+  process.once('SIGINT', stopStarting);
+  context.signal.addEventListener('abort', stopStarting, { once: true });
+  try {
+    opened = await openStore(choice, {
+      wait: flags.storeWait === true,
+      prefix: flags.storePrefix,
+      ttlSeconds: flags.storeTtl,
+      logger: storeLogger,
+      signal: starting.signal,
+    });
+    server = await createServer({
+      ...config,
+      ...(opened === undefined ? {} : { store: opened.store, storeName: opened.target }),
+    });
+  } catch (error) {
+    await opened?.close();
+    if (!isSiphookError(error)) throw error;
+    refuse(error);
+    return;
+  } finally {
+    process.off('SIGTERM', stopStarting);
+    process.off('SIGINT', stopStarting);
+    context.signal.removeEventListener('abort', stopStarting);
+  }
+  const running = server;
+  const info = describeServer(running);
+  if (worker) reportToPrimary<StartupInfo>({ type: 'siphook:listening', info });
+  else
+    context.stdout.write(
+      flags.json === true
+        ? `${JSON.stringify(info)}\n`
+        : formatBanner(info, { publicUrlGiven: config.publicUrl !== undefined }),
+    );
 
   let stopping = false;
   const stop = (reason: string): void => {
@@ -197,25 +325,29 @@ async function runServer(flags: ServerFlags, context: CommandContext): Promise<v
     process.off('SIGINT', onSignal);
     // A second Ctrl+C while waiting for in-flight requests stops at once.
     process.once('SIGINT', forceExit);
-    server.logger.info(
+    running.logger.info(
       { reason },
       'shutting down: refusing new connections, finishing in-flight requests',
     );
-    server.close().then(
-      () => {
-        process.off('SIGINT', forceExit);
-        context.stderr.write('siphook server stopped\n');
-        if (reason === 'SIGTERM' || reason === 'SIGINT') {
-          // Everything is closed, so the process ends by itself; this only guards against a
-          // stray handle keeping a signalled process alive.
-          setTimeout(() => process.exit(), 2000).unref();
-        }
-      },
-      (error: unknown) => {
-        context.stderr.write(`siphook server: shutdown failed: ${clipMessage(String(error))}\n`);
-        process.exitCode = ExitCode.usage;
-      },
-    );
+    running
+      .close()
+      .then(() => opened?.close())
+      .then(
+        () => {
+          process.off('SIGINT', forceExit);
+          if (!worker) context.stderr.write('siphook server stopped\n');
+          leaveCluster();
+          if (reason === 'SIGTERM' || reason === 'SIGINT') {
+            // Everything is closed, so the process ends by itself; this only guards against a
+            // stray handle keeping a signalled process alive.
+            setTimeout(() => process.exit(), 2000).unref();
+          }
+        },
+        (error: unknown) => {
+          context.stderr.write(`siphook server: shutdown failed: ${clipMessage(String(error))}\n`);
+          process.exitCode = ExitCode.usage;
+        },
+      );
   };
   const onSignal = (signal: NodeJS.Signals): void => stop(signal);
   process.once('SIGTERM', onSignal);

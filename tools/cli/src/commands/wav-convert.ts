@@ -49,7 +49,7 @@ const WAV_MAGIC = /^(RIFF|RIFX|RF64|BW64)/;
 /** A name that looks like one WAV file, for the several-inputs check. */
 const WAV_FILE_NAME = /\.wave?$/i;
 /** Failures that are about the environment (files, ffmpeg), not the audio: exit status 2. */
-const IO_CODES = new Set([
+export const IO_CODES: ReadonlySet<string> = new Set([
   'WAV_READ_FAILED',
   'WAV_WRITE_FAILED',
   'FFMPEG_NOT_FOUND',
@@ -58,7 +58,7 @@ const IO_CODES = new Set([
 ]);
 
 /** A usage problem found before converting anything: exit status 2, with the code --json prints. */
-class UsageError extends Error {
+export class UsageError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
