@@ -17,7 +17,7 @@ export interface StoreLogger {
 /** Options of {@link createRedisCallStore}. */
 export interface RedisCallStoreOptions {
   /** `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS. Default `redis://127.0.0.1:6379`. */
-  url?: string;
+  url?: string | undefined;
   /**
    * Names this deployment: keys are `<prefix>:{<callId>}:state` (and `:lock`, `:ended`). Give
    * each deployment that shares one Redis its own prefix; the instances of one deployment share
