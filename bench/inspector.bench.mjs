@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openCallLogFile, serveInspector, toPushRecord } from '@siphook/call-log';
 import { encodeEvent } from '@siphook/schema';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@siphook/test-services';
 import { chromium } from 'playwright-core';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = CHROMIUM_PATH;
 const ROUNDS = 7;
 const BIG = 10_000;
 
@@ -30,16 +31,7 @@ try {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-      '--disable-quic',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   // The moment the first call row is in the document, in the page's own clock.
   await context.addInitScript(() => {

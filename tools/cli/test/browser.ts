@@ -1,10 +1,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@siphook/test-services';
 import { type BrowserContext, chromium } from 'playwright-core';
 
 /** Debian's Chromium, which the browser tests drive (`apt-get install -y chromium`). */
-export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = CHROMIUM_PATH;
 
 /** True when Chromium is installed; otherwise the browser tests are skipped with a message. */
 export const hasChromium: boolean = existsSync(CHROMIUM);
@@ -25,16 +26,7 @@ export async function launchChromium(): Promise<{
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1360, height: 860 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-      '--disable-quic',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   return {
     context,
