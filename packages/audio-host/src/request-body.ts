@@ -4,8 +4,13 @@ import { BODY_TOO_LARGE, MAX_REQUEST_BODY_BYTES } from './error-replies.js';
 
 /** How long a refused connection keeps reading what the client still sends, as nginx lingers. */
 const LINGER_MS = 2000;
-/** How many bytes it reads (and drops) in that time before it gives up and closes hard. */
-const LINGER_BYTES = 1024 * 1024;
+/**
+ * How many bytes it reads (and drops) in that time before it gives up and closes hard. Loopback
+ * and fast links carry many MiB between the answer leaving and a busy client reading it, so a
+ * smaller allowance resets well-behaved clients (EPIPE) on a loaded machine; the time bound is
+ * what holds a hostile one.
+ */
+const LINGER_BYTES = 16 * 1024 * 1024;
 const LINGER_POLL_MS = 50;
 
 /** True when the request announces a body: a chunked one, or a Content-Length other than 0. */
