@@ -50,6 +50,30 @@ describe('createCallLog', () => {
     expect(detail.pushes[0]?.basicAuth).toBe('valid');
   });
 
+  it('keeps a raw header list (node:http rawHeaders) without secrets, repeated names joined', async () => {
+    const log = createCallLog({ store });
+    log.record(
+      exchange(newCall('raw-1'), undefined, {
+        headers: [
+          'Host',
+          'example.test',
+          'authorization',
+          'Basic c2lwZ2F0ZTpzM2NyZXQ=',
+          'X-Sipgate-Signature',
+          'c2lnbmF0dXJl',
+          'Via',
+          'a',
+          'VIA',
+          'b',
+        ],
+      }),
+    );
+    await log.flush();
+    const [push] = store.getCall('raw-1')!.pushes;
+    expect(push?.headers).toEqual({ host: 'example.test', via: 'a, b' });
+    expect(JSON.stringify(push)).not.toMatch(/c2lwZ2F0ZTpzM2NyZXQ=|c2lnbmF0dXJl/);
+  });
+
   it('keeps a body that does not decode, under the callId it names, with the reason', async () => {
     const log = createCallLog({ store });
     log.record({ ...exchange(newCall('x')), body: 'event=ring&callId=77', status: 400 });

@@ -70,4 +70,15 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    // A server answers a few documents again and again: each distinct answer is stored once and
+    // a push points at it (`answer` stays '' then). Pushes of older versions keep their own text.
+    description: 'each distinct answer stored once',
+    up(db) {
+      db.exec(`
+        CREATE TABLE answers (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE) STRICT;
+        ALTER TABLE pushes ADD COLUMN answer_id INTEGER;
+      `);
+    },
+  },
 ];

@@ -221,6 +221,31 @@ describe('openCallLogFile', () => {
     db.close();
   });
 
+  it('stores each distinct answer once, gives every push its own back, and prunes unused ones', () => {
+    const store = open({ retentionMs: 24 * 3_600_000 });
+    const now = Date.now();
+    const pushes = [
+      exchange(newCall('a1'), DIAL, { receivedAt: now - 3 * 86_400_000 }),
+      exchange(newCall('a2'), GATHER, { receivedAt: now - 3_600_000 }),
+      exchange(newCall('a3'), GATHER, { receivedAt: now - 3_600_000 }),
+    ].map(toPushRecord);
+    store.append(pushes.slice(0, 2));
+    store.append(pushes.slice(2));
+    expect(pushes[0]!.answer).not.toBe(pushes[1]!.answer);
+    for (const push of pushes)
+      expect(store.getCall(push.callId!)!.pushes[0]?.answer).toBe(push.answer);
+    const count = () => {
+      const db = new Database(store.location, { readonly: true });
+      const answers = db.prepare('SELECT count(*) AS n FROM answers').get();
+      db.close();
+      return answers;
+    };
+    expect(count()).toEqual({ n: 2 });
+    expect(store.prune(now)).toBe(1);
+    expect(count()).toEqual({ n: 1 });
+    expect(store.getCall('a3')!.pushes[0]?.answer).toBe(pushes[2]!.answer);
+  });
+
   it('refuses a file that is not SQLite, naming it', () => {
     const file = path.join(folder, 'notes.db');
     writeFileSync(file, 'this is a text file, not a database\n'.repeat(200));
@@ -285,6 +310,8 @@ describe('openCallLogFile', () => {
       callId: 'from-v1',
       outcome: 'dialed',
     });
+    // A push of the first version keeps its own answer text.
+    expect(store.getCall('from-v1')!.pushes[0]?.answer).toBe(record.answer);
   });
 
   it('says it cannot open a file in a folder that does not exist', () => {

@@ -54,6 +54,9 @@ const PRUNE_CHUNK = 500;
 // A full integrity check reads the whole file; past this size opening stays quick instead.
 const QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024;
 const MAX_CHANGES = 200;
+/** A push's answer: its own text (logs before answers were shared) or the shared one. */
+const ANSWER =
+  'coalesce((SELECT text FROM answers WHERE id = pushes.answer_id), pushes.answer) AS answer';
 const SUMMARY_CHUNK = 2000;
 
 interface PushRow {
@@ -246,8 +249,10 @@ function prepare(db: Database.Database) {
     // Positional: binding an array is cheaper than binding named values, on every push.
     insertPush: db.prepare(`
       INSERT INTO pushes (call_id, received_at, method, path, remote_address, headers, body, event,
-        status, content_type, answer, duration_ms, signature, basic_auth, route, branch)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        status, content_type, answer, duration_ms, signature, basic_auth, route, branch, answer_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?)`),
+    insertAnswer: db.prepare(`INSERT OR IGNORE INTO answers (text) VALUES (?)`),
+    answerId: db.prepare(`SELECT id FROM answers WHERE text = ?`).pluck(),
     call: db.prepare(`SELECT * FROM calls WHERE call_id = ?`),
     upsertCall: db.prepare(`
       INSERT INTO calls (call_id, started_at, ended_at, from_number, to_number, direction, outcome,
@@ -260,10 +265,12 @@ function prepare(db: Database.Database) {
         outcome = excluded.outcome, hangup_cause = excluded.hangup_cause,
         pushes = excluded.pushes, worst_problem = excluded.worst_problem,
         last_push_id = excluded.last_push_id`),
-    pushesOfCall: db.prepare(`SELECT * FROM pushes WHERE call_id = ? ORDER BY id`),
+    pushesOfCall: db.prepare(
+      `SELECT id, call_id, received_at, method, path, remote_address, headers, body, event, status, content_type, ${ANSWER}, duration_ms, signature, basic_auth, route, branch FROM pushes WHERE call_id = ? ORDER BY id`,
+    ),
     // Only what a summary reads: the headers, where the push came from and went stay unread.
     pushesAfter: db.prepare(
-      `SELECT id, call_id, received_at, body, event, status, content_type, answer, duration_ms FROM pushes WHERE id > ? ORDER BY id LIMIT ${SUMMARY_CHUNK}`,
+      `SELECT id, call_id, received_at, body, event, status, content_type, ${ANSWER}, duration_ms FROM pushes WHERE id > ? ORDER BY id LIMIT ${SUMMARY_CHUNK}`,
     ),
     summarizedThrough: db.prepare(`SELECT value FROM meta WHERE key = 'summarized_through'`),
     setSummarizedThrough: db.prepare(
@@ -279,6 +286,10 @@ function prepare(db: Database.Database) {
     ),
     deleteOldPushes: db.prepare(
       `DELETE FROM pushes WHERE id IN (SELECT id FROM pushes WHERE id <= ? ORDER BY id LIMIT ${PRUNE_CHUNK})`,
+    ),
+    // Answers no push points at any more (after pruning); a full scan, so once per prune.
+    deleteUnusedAnswers: db.prepare(
+      `DELETE FROM answers WHERE id NOT IN (SELECT answer_id FROM pushes WHERE answer_id IS NOT NULL)`,
     ),
     deleteOldCalls: db.prepare(
       `DELETE FROM calls WHERE rowid IN (SELECT rowid FROM calls WHERE ended_at < ? LIMIT ${PRUNE_CHUNK})`,
@@ -302,8 +313,16 @@ function createFileLog(
 
   // The push path only inserts rows: no decoding, no summary. That is the readers' job.
   const appendAll = db.transaction((pushes: readonly PushRecordInput[]) => {
+    // Ids looked up in this transaction only: another process may prune answers between batches.
+    const answerIds = new Map<string, number>();
     for (const input of pushes) {
       const record = hash === undefined ? input : hashRecordNumbers(input, hash);
+      let answerId = answerIds.get(record.answer);
+      if (answerId === undefined) {
+        statements.insertAnswer.run(record.answer);
+        answerId = statements.answerId.get(record.answer) as number;
+        answerIds.set(record.answer, answerId);
+      }
       statements.insertPush.run(
         record.callId,
         Math.round(record.receivedAt),
@@ -315,12 +334,12 @@ function createFileLog(
         record.event,
         record.status,
         record.contentType,
-        record.answer,
         record.durationMs,
         record.signature,
         record.basicAuth,
         record.route,
         record.branch,
+        answerId,
       );
     }
   });
@@ -417,8 +436,10 @@ function createFileLog(
     for (;;) {
       const chunk = pruneChunk(cutoff, lastOld);
       deleted += chunk;
-      if (chunk < PRUNE_CHUNK) return deleted;
+      if (chunk < PRUNE_CHUNK) break;
     }
+    if (deleted > 0) statements.deleteUnusedAnswers.run();
+    return deleted;
   };
 
   /** Prunes one chunk per event-loop turn, so a large backlog never blocks answering. */
@@ -430,6 +451,7 @@ function createFileLog(
         setImmediate(() => pruneInBackground(cutoff, upTo));
         return;
       }
+      statements.deleteUnusedAnswers.run();
     } catch {
       // A busy or read-only file: the next round tries again.
     }

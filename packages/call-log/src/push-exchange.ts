@@ -90,6 +90,12 @@ function safeHeaders(headers: PushExchange['headers']): Record<string, string> {
     if (SECRET_HEADERS.has(lower)) return;
     kept[lower] = lower in kept ? `${kept[lower]}, ${value}` : value;
   };
+  // node:http's rawHeaders: the list as received, without building a Headers to iterate.
+  if (Array.isArray(headers)) {
+    const list = headers as readonly string[];
+    for (let i = 0; i + 1 < list.length; i += 2) keep(list[i]!, list[i + 1]!);
+    return kept;
+  }
   // Headers, or a stand-in with its methods (an adapter's own): iterate it as Headers.
   if (typeof (headers as Headers).get === 'function' && Symbol.iterator in headers) {
     for (const [name, value] of headers as Headers) keep(name, value);

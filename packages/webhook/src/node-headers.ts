@@ -29,6 +29,16 @@ export function createNodeHeadersOf(record: Readonly<Record<string, string>>): H
 
 const listsOf = new WeakMap<object, string[]>();
 
+/**
+ * The flat `[name, value, …]` list behind headers made here, as received (names in any case,
+ * repeated names repeated); undefined for other headers, or once they were changed through the
+ * real `Headers`. Reading it costs nothing, unlike iterating `Headers` (which builds, sorts and
+ * joins).
+ */
+export function headerListOf(headers: Headers): readonly string[] | undefined {
+  return headers instanceof NodeHeaders ? headers.list() : undefined;
+}
+
 /** The real `Headers` behind headers made here (undici reads its own internals), or `headers` itself. */
 export function realHeadersOf(headers: Headers): Headers {
   return headers instanceof NodeHeaders ? headers.realHeaders() : headers;
@@ -57,6 +67,11 @@ class NodeHeaders {
       }
     }
     return value;
+  }
+
+  /** The list as received, while no real Headers (which may have been changed) stands in for it. */
+  list(): readonly string[] | undefined {
+    return this.#real === undefined ? this.#list : undefined;
   }
 
   has(name: string): boolean {

@@ -1,4 +1,5 @@
 import type { ErrorCode, WebhookEvent } from '@siphook/schema';
+import { headerListOf } from './node-headers.js';
 import type { PushRecord } from './push-log.js';
 import type { WebhookOptions } from './webhook-options.js';
 
@@ -28,7 +29,14 @@ export interface PushExchange {
   /** The path (and query) the push was posted to. */
   path: string;
   remoteAddress?: string | undefined;
-  headers: Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
+  /**
+   * `Headers`, a record, or a flat `[name, value, name, value, …]` list as node:http's
+   * `rawHeaders` (what the Node adapter hands over: no `Headers` is built for the log).
+   */
+  headers:
+    | Headers
+    | Readonly<Record<string, string | readonly string[] | undefined>>
+    | readonly string[];
   /** The raw body as received; empty when it was not read (405, 413). */
   body: Uint8Array | string;
   /** The decoded event, when the push got that far. */
@@ -86,7 +94,7 @@ export function createPushRecorder(options: WebhookOptions): RecordPush | undefi
         method: record.request.method,
         path: pathStart === -1 ? '/' : url.slice(pathStart),
         remoteAddress: record.remoteAddress,
-        headers: record.request.headers,
+        headers: headerListOf(record.request.headers) ?? record.request.headers,
         body: record.rawBody ?? '',
         event: record.event,
         status: record.status,
