@@ -499,8 +499,9 @@ class ConnectionTracker {
     if (state === undefined) return;
     state.inFlight++;
     state.responses.add(response);
-    // 'close' comes once per response: after it finished, or when its connection went away.
-    response.once('close', () => {
+    // 'close' comes once per response: after it finished, or when its connection went away
+    // (so `on`, which spares the wrapper `once` makes for every response).
+    response.on('close', () => {
       state.responses.delete(response);
       state.inFlight--;
       if (state.inFlight === 0) {

@@ -56,11 +56,26 @@ class NodeRequest {
     return this.#body;
   }
 
-  /** The whole body; read from the socket unless a framework already read it. */
+  /**
+   * The whole body (fetch's `Request.bytes()`); read from the socket unless a framework already
+   * read it. The bytes are the ones received, not a copy: allocating and filling a fresh
+   * ArrayBuffer for every push cost more than reading the body did.
+   */
+  bytes(): Promise<Uint8Array> {
+    if (this.#body !== undefined) {
+      return new Response(this.#body).arrayBuffer().then((buffer) => new Uint8Array(buffer));
+    }
+    if (this.#preread !== undefined) return Promise.resolve(this.#preread);
+    return collect(this.#incoming).then((bytes) => {
+      this.#preread = bytes;
+      return bytes;
+    });
+  }
+
+  /** The whole body, as a copy of its own (an ArrayBuffer cannot be a view of the received one). */
   async arrayBuffer(): Promise<ArrayBuffer> {
     if (this.#body !== undefined) return new Response(this.#body).arrayBuffer();
-    const bytes = this.#preread ?? (await collect(this.#incoming));
-    this.#preread = bytes;
+    const bytes = await this.bytes();
     const copy = new Uint8Array(bytes.byteLength);
     copy.set(bytes);
     return copy.buffer;

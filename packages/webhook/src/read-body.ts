@@ -34,7 +34,13 @@ export async function readBody(
     // `body` is not touched on this path: a cheap Request (the Node adapters') makes a stream
     // only when asked for one.
     if (declared !== undefined) {
-      const bytes = new Uint8Array(await request.arrayBuffer());
+      // `bytes()` (fetch's, Node 22+, and the Node adapters' cheap Request) spares the copy into
+      // a fresh ArrayBuffer that `arrayBuffer()` has to make.
+      const { bytes: read } = request as { bytes?: () => Promise<Uint8Array> };
+      const bytes =
+        typeof read === 'function'
+          ? await read.call(request)
+          : new Uint8Array(await request.arrayBuffer());
       return bytes.byteLength > maxBytes ? 'too large' : bytes;
     }
     const stream = request.body;

@@ -64,16 +64,21 @@ export function createRunHandler(
         );
         xml = encoded;
       } else {
+        // A value that is there already (the memory store, a synchronous handler) is used as it
+        // is: `await` on it would still cost a microtask turn per step.
         step = 'the call store (get)';
-        const stored = await deadline.race(store.get(event.callId));
+        const loading = deadline.race(store.get(event.callId));
+        const stored = isThenable(loading) ? await loading : loading;
         step = name;
         const call = new HandlerCall(event, stored ?? {}, logger, notes);
-        const result = await deadline.race(handler(event, call));
+        const running = deadline.race(handler(event, call));
+        const result = isThenable(running) ? await running : running;
         const encoded = encoder.encode(result, isNewCall, urls);
         if (event.event !== 'hangup') {
           // Saved before answering: the next push of this call may come as soon as it is out.
           step = 'the call store (set)';
-          await deadline.race(store.set(event.callId, call.state));
+          const saving = deadline.race(store.set(event.callId, call.state));
+          if (isThenable(saving)) await saving;
         }
         xml = encoded;
       }
