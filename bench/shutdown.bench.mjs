@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { postKeepAlive } from '@siphook/test-services';
 import { loadAverageLine } from './lib/compare.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -31,31 +32,6 @@ if (process.argv[2] === '--bare') {
   process.once('SIGTERM', () => server.close(() => process.exit(0)));
 } else await main();
 
-function post(url, agent) {
-  return new Promise((resolve) => {
-    const request = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': BODY.length,
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode === 200 ? 'answered' : 'lost'));
-        response.on('error', () => resolve('lost'));
-      },
-    );
-    request.on('error', (error) => resolve(error.code === 'ECONNREFUSED' ? 'refused' : 'lost'));
-    request.end(BODY);
-  });
-}
-
 async function run(args) {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
   const exited = once(child, 'exit');
@@ -69,7 +45,7 @@ async function run(args) {
     Array.from({ length: CLIENTS }, async () => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       while (Date.now() - started < LOAD_MS) {
-        const outcome = await post(url, agent);
+        const outcome = await postKeepAlive(url, agent, BODY);
         outcomes[outcome]++;
         if (outcome === 'refused') break;
       }

@@ -2,40 +2,11 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
+import { type PushOutcome, postKeepAlive } from '@siphook/test-services';
 import { describe, expect, it } from 'vitest';
 import { createServer } from '../src/index.js';
 
 const NEW_CALL = 'event=newCall&direction=in&from=492111234567&to=4915791234567&callId=load';
-
-/** What became of one request: answered, refused before it was sent, or lost (sent, no answer). */
-type Outcome = 'answered' | 'refused' | 'lost';
-
-function postKeepAlive(url: URL, agent: http.Agent): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const request = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': NEW_CALL.length,
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode === 200 ? 'answered' : 'lost'));
-        response.on('error', () => resolve('lost'));
-      },
-    );
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      resolve(error.code === 'ECONNREFUSED' ? 'refused' : 'lost');
-    });
-    request.end(NEW_CALL);
-  });
-}
 
 describe('shutdown of a real server process under keep-alive load', { timeout: 30_000 }, () => {
   it('answers every request it took in when SIGTERM comes mid-load (Connection: close, no cut requests)', async () => {
@@ -49,7 +20,7 @@ describe('shutdown of a real server process under keep-alive load', { timeout: 3
     const exited = once(child, 'exit');
     const [line] = (await once(child.stdout, 'data')) as [Buffer];
     const url = new URL(line.toString().trim());
-    const outcomes: Record<Outcome, number> = { answered: 0, refused: 0, lost: 0 };
+    const outcomes: Record<PushOutcome, number> = { answered: 0, refused: 0, lost: 0 };
     const loadMs = 6000;
     const started = Date.now();
     // Each client keeps one connection alive and sends back to back, as a busy proxy would.
@@ -57,7 +28,7 @@ describe('shutdown of a real server process under keep-alive load', { timeout: 3
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       try {
         while (Date.now() - started < loadMs) {
-          const outcome = await postKeepAlive(url, agent);
+          const outcome = await postKeepAlive(url, agent, NEW_CALL);
           outcomes[outcome]++;
           if (outcome === 'refused') break;
         }

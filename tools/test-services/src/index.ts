@@ -1,5 +1,6 @@
 export { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 export { findFreePort } from './free-port.js';
+export { type PushOutcome, postKeepAlive } from './post-keep-alive.js';
 export {
   hasProgram,
   hasRedisServer,
